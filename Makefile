@@ -1,0 +1,86 @@
+# sertel - build, run and test. `make run` and `make test` are the two
+# commands the README names; both install missing Debian packages first.
+
+PKGS     := libmicrohttpd jansson sqlite3 libcrypto
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+            -Wformat=2 -Wno-format-nonliteral -fstack-protector-strong \
+            -D_FORTIFY_SOURCE=2
+PKG_CF   = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+
+SRC      := $(wildcard src/*.c)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+HDR      := $(wildcard src/*.h)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+
+DIR      ?= ./var
+LISTEN   ?= 127.0.0.1:8080
+
+.PHONY: all deps asan run test test-unit test-e2e test-asan bench docs \
+        check-docs clean
+
+all: build/sertel
+
+deps:
+	@./scripts/deps.sh
+
+build/sertel: $(SRC) $(HDR) Makefile
+	@mkdir -p build
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
+
+build/asan/sertel: $(SRC) $(HDR) Makefile
+	@mkdir -p build/asan
+	$(CC) $(WARN) $(SAN) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
+
+build/test_unit: $(UNIT_SRC) $(LIB_SRC) $(HDR) Makefile
+	@mkdir -p build
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) $(LIB_SRC) \
+	    $(PKG_LIBS) -lcmocka
+
+build/asan/test_unit: $(UNIT_SRC) $(LIB_SRC) $(HDR) Makefile
+	@mkdir -p build/asan
+	$(CC) $(WARN) $(SAN) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) $(LIB_SRC) \
+	    $(PKG_LIBS) -lcmocka
+
+asan: build/asan/sertel build/asan/test_unit
+
+# Installs, builds, creates an instance in $(DIR) if there is none, serves.
+run: deps build/sertel
+	@test -f $(DIR)/sertel.conf || ./build/sertel init --dir $(DIR)
+	./build/sertel serve --dir $(DIR) --listen $(LISTEN)
+
+test-unit: build/test_unit
+	./build/test_unit
+
+test-e2e: build/sertel
+	SERTEL=build/sertel sh tests/e2e/pki.sh
+
+# The sanitizer build runs the unit and the end-to-end tests again.
+test-asan: build/asan/sertel build/asan/test_unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ./build/asan/test_unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    SERTEL=build/asan/sertel sh tests/e2e/pki.sh
+
+check-docs: build/sertel
+	@./build/sertel help errors | diff -u docs/errors.md - && \
+	    echo "docs/errors.md matches the error table"
+
+# Installs, builds and runs every test.
+test: deps
+	$(MAKE) --no-print-directory check-docs test-unit test-e2e test-asan
+	@echo "make test: all suites passed"
+
+docs: build/sertel
+	./build/sertel help errors > docs/errors.md
+
+bench: deps build/sertel
+	sh bench/pki.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,249 @@
+/*
+ * config.c - `key = value` lines, `#` comments. One table names every
+ * key with its type, place, default and explanation; the parser and the
+ * commented file that `sertel init` writes both come from it, so a key
+ * cannot be documented without being parsed or the other way round.
+ */
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+enum ctype { C_STR, C_LONG, C_ALG };
+
+struct ckey {
+	const char	*name;
+	enum ctype	 type;
+	size_t		 off;
+	size_t		 size;		/* C_STR */
+	long		 min, max;	/* C_LONG */
+	const char	*def;
+	const char	*help;
+};
+
+#define S(f)	C_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0
+#define L(f, lo, hi)	C_LONG, offsetof(struct config, f), 0, lo, hi
+#define A(f)	C_ALG, offsetof(struct config, f), 0, 0, 0
+
+/*
+ * The default policy OIDs sit under 2.25 (ITU-T X.667, UUID-based OIDs,
+ * free to use without registration). A production CA replaces them with
+ * the OIDs of its own certificate policy.
+ */
+static const struct ckey keys[] = {
+	{ "base_url", S(base_url), "http://127.0.0.1:8080",
+	  "Public base URL. Certificates carry it in their AIA (OCSP and\n"
+	  "# caIssuers) and CRL distribution point, so choose it before issuing." },
+	{ "listen", S(listen), "127.0.0.1:8080",
+	  "Address and port `sertel serve` listens on (--listen overrides)." },
+	{ "database", S(database), "sqlite:sertel.db",
+	  "Storage: sqlite:FILE (relative to the instance directory)." },
+	{ "organization", S(org), "Balai Sertifikasi Elektronik Contoh",
+	  "O of the CA, OCSP and TSA certificates." },
+	{ "country", S(country), "ID",
+	  "C of every certificate (ISO 3166 two-letter code)." },
+	{ "root.cn", S(root.cn), "sertel Root CA",
+	  "Root CA common name." },
+	{ "root.key", A(root.alg), "p384",
+	  "Key type: rsa2048, rsa3072, rsa4096, p256 or p384." },
+	{ "root.validity_days", L(root.validity_days, 365, 36500), "7300",
+	  "Root CA certificate validity in days." },
+	{ "issuing.cn", S(issuing.cn), "sertel Signature CA",
+	  "Issuing CA (holder signature certificates) common name." },
+	{ "issuing.key", A(issuing.alg), "p256",
+	  "Issuing CA key type." },
+	{ "issuing.validity_days", L(issuing.validity_days, 365, 36500), "3650",
+	  "Issuing CA validity in days; must outlast every holder certificate." },
+	{ "ocsp.cn", S(ocsp.cn), "sertel OCSP Responder",
+	  "Delegated OCSP responder certificate common name." },
+	{ "ocsp.key", A(ocsp.alg), "p256", "OCSP responder key type." },
+	{ "ocsp.validity_days", L(ocsp.validity_days, 1, 3650), "365",
+	  "OCSP responder certificate validity (it carries ocsp-nocheck, so\n"
+	  "# keep it short and re-issue it)." },
+	{ "tsa.cn", S(tsa.cn), "sertel Time-Stamping Authority",
+	  "TSA certificate common name." },
+	{ "tsa.key", A(tsa.alg), "p256", "TSA key type." },
+	{ "tsa.validity_days", L(tsa.validity_days, 1, 36500), "1825",
+	  "TSA certificate validity in days." },
+	{ "tsa.policy_oid", S(tsa_policy_oid),
+	  "2.25.179186326716455014934578457838484733253.2",
+	  "TSA policy OID placed in every time-stamp token (RFC 3161 §2.4.2)." },
+	{ "tsa.accuracy_seconds", L(tsa_accuracy_seconds, 0, 60), "1",
+	  "Accuracy stated in time-stamp tokens, in seconds (0 leaves it out)." },
+	{ "holder.validity_days", L(holder_validity_days, 1, 1100), "730",
+	  "Holder signature certificate validity: 2 years." },
+	{ "holder.policy_oid", S(holder_policy_oid),
+	  "2.25.179186326716455014934578457838484733253.1",
+	  "Certificate policy OID in holder certificates." },
+	{ "holder.allowed_keys", S(holder_allowed_keys),
+	  "rsa2048,rsa3072,rsa4096,p256,p384",
+	  "Holder public key types the CA accepts (comma-separated)." },
+	{ "ocsp.response_hours", L(ocsp_response_hours, 1, 168), "24",
+	  "OCSP response validity (nextUpdate - thisUpdate), in hours." },
+	{ "ocsp.refresh_hours", L(ocsp_refresh_hours, 1, 168), "12",
+	  "Pre-produced OCSP responses are re-signed once they are this old." },
+	{ "ocsp.max_age_seconds", L(ocsp_max_age, 0, 86400), "60",
+	  "Cache-Control max-age of OCSP and CRL answers: how long an HTTP\n"
+	  "# cache may serve a status before asking again." },
+	{ "crl.validity_hours", L(crl_validity_hours, 1, 168), "36",
+	  "CRL nextUpdate, in hours. A new CRL is published on every\n"
+	  "# revocation and at least every 24 hours." },
+	{ "http.max_body", L(http_max_body, 1024, 64L * 1024 * 1024), "1048576",
+	  "Largest request body accepted, in bytes." },
+	{ "http.threads", L(http_threads, 1, 64), "2",
+	  "HTTP worker threads." },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static int
+set_one(struct config *c, const struct ckey *k, const char *v, struct err *e)
+{
+	char *p = (char *)c + k->off;
+	long l;
+
+	switch (k->type) {
+	case C_STR:
+		if (strlen(v) >= k->size)
+			return err_set(e, ERR_CONFIG, "%s: value too long",
+			    k->name);
+		memcpy(p, v, strlen(v) + 1);
+		return 0;
+	case C_LONG:
+		if (parse_long(v, k->min, k->max, &l) == -1)
+			return err_set(e, ERR_CONFIG,
+			    "%s: expected a number from %ld to %ld", k->name,
+			    k->min, k->max);
+		*(long *)(void *)p = l;
+		return 0;
+	case C_ALG:
+		if (keys_alg_parse(v, (enum keys_alg *)(void *)p) == -1)
+			return err_set(e, ERR_CONFIG,
+			    "%s: unknown key type '%s'", k->name, v);
+		return 0;
+	}
+	return -1;
+}
+
+void
+config_defaults(struct config *c, const char *dir, const char *base_url)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < NKEYS; i++)
+		(void)set_one(c, &keys[i], keys[i].def, NULL);
+	snprintf(c->dir, sizeof(c->dir), "%s", dir);
+	if (base_url != NULL)
+		snprintf(c->base_url, sizeof(c->base_url), "%s", base_url);
+}
+
+static void
+value_str(const struct config *c, const struct ckey *k, char *out, size_t n)
+{
+	const char *p = (const char *)c + k->off;
+
+	switch (k->type) {
+	case C_STR:
+		snprintf(out, n, "%s", p);
+		break;
+	case C_LONG:
+		snprintf(out, n, "%ld", *(const long *)(const void *)p);
+		break;
+	case C_ALG:
+		snprintf(out, n, "%s",
+		    keys_alg_name(*(const enum keys_alg *)(const void *)p));
+		break;
+	}
+}
+
+int
+config_write(const struct config *c, const char *path, struct err *e)
+{
+	struct buf b;
+	char v[512];
+	size_t i;
+	int r;
+
+	buf_init(&b, 1 << 20);
+	buf_addstr(&b,
+	    "# sertel instance configuration.\n"
+	    "# Lines are `key = value`; `#` starts a comment. Every key is\n"
+	    "# listed with its default; delete a line to use the default.\n"
+	    "# The CA hierarchy is created by `sertel init` from these values;\n"
+	    "# changing a CA's name or key type afterwards has no effect on\n"
+	    "# certificates already made.\n");
+	for (i = 0; i < NKEYS; i++) {
+		value_str(c, &keys[i], v, sizeof(v));
+		buf_printf(&b, "\n# %s\n# default: %s\n%s = %s\n",
+		    keys[i].help, keys[i].def, keys[i].name, v);
+	}
+	r = buf_cstr(&b) == 0 ? file_write(path, b.data, b.len, 0640) : -1;
+	buf_cleanup(&b);
+	if (r == -1)
+		return err_set(e, ERR_CONFIG, "cannot write %s", path);
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\r' || end[-1] == '\n'))
+		*--end = '\0';
+	return s;
+}
+
+int
+config_load(struct config *c, const char *dir, struct err *e)
+{
+	char path[PATH_MAX], *line, *next, *eq, *k, *v;
+	struct buf b;
+	size_t i;
+	int lineno = 0;
+
+	config_defaults(c, dir, NULL);
+	if (path_join(path, sizeof(path), dir, "sertel.conf") == -1)
+		return err_set(e, ERR_CONFIG, "path too long");
+	if (file_read(path, &b, 1 << 20) == -1)
+		return err_set(e, ERR_NO_INSTANCE, "no instance in %s "
+		    "(cannot read sertel.conf; run 'sertel init')", dir);
+	for (line = (char *)b.data; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line = trim(line);
+		if (*line == '\0' || *line == '#')
+			continue;
+		if ((eq = strchr(line, '=')) == NULL) {
+			buf_cleanup(&b);
+			return err_set(e, ERR_CONFIG,
+			    "sertel.conf:%d: expected key = value", lineno);
+		}
+		*eq = '\0';
+		k = trim(line);
+		v = trim(eq + 1);
+		for (i = 0; i < NKEYS; i++)
+			if (strcmp(keys[i].name, k) == 0)
+				break;
+		if (i == NKEYS) {
+			err_set(e, ERR_CONFIG, "sertel.conf:%d: unknown key "
+			    "'%.64s'", lineno, k);
+			buf_cleanup(&b);
+			return -1;
+		}
+		if (set_one(c, &keys[i], v, e) == -1) {
+			buf_cleanup(&b);
+			return -1;
+		}
+	}
+	buf_cleanup(&b);
+	return 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * config.h - the instance configuration, dir/sertel.conf.
+ */
+#ifndef SERTEL_CONFIG_H
+#define SERTEL_CONFIG_H
+
+#include "keys.h"
+#include "util.h"
+
+struct ca_conf {
+	char		 cn[128];
+	enum keys_alg	 alg;
+	long		 validity_days;
+};
+
+struct config {
+	char		 dir[512];
+	char		 base_url[256];
+	char		 listen[128];
+	char		 database[512];
+	char		 org[128];
+	char		 country[3];
+	struct ca_conf	 root, issuing, ocsp, tsa;
+	long		 holder_validity_days;
+	char		 holder_policy_oid[128];
+	char		 holder_allowed_keys[128];
+	long		 ocsp_response_hours;
+	long		 ocsp_refresh_hours;
+	long		 ocsp_max_age;
+	long		 crl_validity_hours;
+	char		 tsa_policy_oid[128];
+	long		 tsa_accuracy_seconds;
+	long		 http_max_body;
+	long		 http_threads;
+};
+
+/* Fills every field with its default; dir and base_url as given. */
+void	config_defaults(struct config *, const char *dir, const char *base_url);
+/* Writes the fully commented config file for c. */
+int	config_write(const struct config *, const char *path, struct err *);
+/* Reads dir/sertel.conf over the defaults. */
+int	config_load(struct config *, const char *dir, struct err *);
+
+#endif

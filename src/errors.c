@@ -1,0 +1,101 @@
+/*
+ * errors.c - the one table that maps every error code to an HTTP status
+ * and a message in Indonesian and English. docs/errors.md is generated
+ * from this table (`sertel help errors`) and a unit test checks the two
+ * agree, so the documentation cannot drift from the code.
+ */
+#include <stddef.h>
+
+#include "util.h"
+
+static const struct err_info table[] = {
+	{ ERR_OK, "ok", 200, "Berhasil.", "Success." },
+	{ ERR_INTERNAL, "internal", 500,
+	  "Terjadi kesalahan internal pada server.",
+	  "An internal server error occurred." },
+	{ ERR_BAD_REQUEST, "bad_request", 400,
+	  "Permintaan tidak valid.", "The request is not valid." },
+	{ ERR_BAD_JSON, "bad_json", 400,
+	  "Badan permintaan bukan JSON yang valid.",
+	  "The request body is not valid JSON." },
+	{ ERR_BODY_TOO_LARGE, "body_too_large", 413,
+	  "Badan permintaan terlalu besar.",
+	  "The request body is too large." },
+	{ ERR_NOT_FOUND, "not_found", 404,
+	  "Sumber daya tidak ditemukan.", "The resource was not found." },
+	{ ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405,
+	  "Metode HTTP tidak diizinkan untuk alamat ini.",
+	  "The HTTP method is not allowed for this path." },
+	{ ERR_UNAUTHORIZED, "unauthorized", 401,
+	  "Autentikasi diperlukan.", "Authentication is required." },
+	{ ERR_FORBIDDEN, "forbidden", 403,
+	  "Anda tidak berhak melakukan tindakan ini.",
+	  "You are not allowed to do this." },
+	{ ERR_CONFLICT, "conflict", 409,
+	  "Permintaan bertentangan dengan keadaan saat ini.",
+	  "The request conflicts with the current state." },
+	{ ERR_UNSUPPORTED_MEDIA, "unsupported_media_type", 415,
+	  "Jenis konten tidak didukung.",
+	  "The content type is not supported." },
+	{ ERR_CERT_NOT_FOUND, "cert_not_found", 404,
+	  "Sertifikat tidak ditemukan.", "The certificate was not found." },
+	{ ERR_CERT_ALREADY_REVOKED, "cert_already_revoked", 409,
+	  "Sertifikat sudah dicabut; pencabutan bersifat final.",
+	  "The certificate is already revoked; revocation is final." },
+	{ ERR_CERT_EXPIRED, "cert_expired", 409,
+	  "Sertifikat sudah kedaluwarsa.", "The certificate has expired." },
+	{ ERR_BAD_REASON, "bad_reason", 400,
+	  "Alasan pencabutan tidak dikenal (gunakan nama RFC 5280).",
+	  "Unknown revocation reason (use the RFC 5280 names)." },
+	{ ERR_BAD_SERIAL, "bad_serial", 400,
+	  "Nomor seri tidak valid (harus heksadesimal).",
+	  "The serial number is not valid (hexadecimal expected)." },
+	{ ERR_BAD_PUBKEY, "bad_pubkey", 400,
+	  "Kunci publik tidak dapat dibaca.",
+	  "The public key cannot be read." },
+	{ ERR_WEAK_KEY, "weak_key", 400,
+	  "Jenis atau ukuran kunci publik tidak diizinkan.",
+	  "The public key type or size is not allowed." },
+	{ ERR_PROFILE, "profile_violation", 400,
+	  "Data sertifikat tidak memenuhi profil sertifikat.",
+	  "The certificate data does not meet the certificate profile." },
+	{ ERR_CA_NOT_FOUND, "ca_not_found", 404,
+	  "CA tidak ditemukan.", "The CA was not found." },
+	{ ERR_INSTANCE_EXISTS, "instance_exists", 409,
+	  "Instans sudah ada; tidak akan ditimpa.",
+	  "The instance already exists; it will not be overwritten." },
+	{ ERR_NO_INSTANCE, "no_instance", 404,
+	  "Instans tidak ditemukan; jalankan 'sertel init' dahulu.",
+	  "No instance found; run 'sertel init' first." },
+	{ ERR_CONFIG, "config", 500,
+	  "Konfigurasi tidak valid.", "The configuration is not valid." },
+	{ ERR_STORE, "store", 503,
+	  "Basis data tidak tersedia untuk sementara.",
+	  "The database is temporarily unavailable." },
+	{ ERR_KEYS, "keys", 500,
+	  "Modul kunci gagal melakukan operasi.",
+	  "The key module failed to perform the operation." },
+	{ ERR_AUDIT_BROKEN, "audit_broken", 500,
+	  "Rantai log audit rusak.", "The audit log chain is broken." },
+	{ ERR_UNAVAILABLE, "unavailable", 503,
+	  "Layanan tidak tersedia untuk sementara.",
+	  "The service is temporarily unavailable." },
+};
+
+_Static_assert(sizeof(table) / sizeof(table[0]) == ERR__COUNT,
+    "every error code has exactly one row");
+
+const struct err_info *
+err_info(enum err_code c)
+{
+	if ((unsigned)c >= ERR__COUNT)
+		c = ERR_INTERNAL;
+	return &table[c];
+}
+
+const struct err_info *
+err_table(size_t *n)
+{
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}

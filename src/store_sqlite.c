@@ -1,0 +1,681 @@
+/*
+ * store_sqlite.c - the embedded storage backend.
+ *
+ * WAL journal with synchronous=FULL (a committed issuance survives a
+ * power cut), foreign keys on, a busy timeout so that the CLI and a
+ * running `serve` can share one file, and write transactions taken with
+ * BEGIN IMMEDIATE so two writers never deadlock upgrading a read lock.
+ * Every statement is prepared once per connection and reused.
+ * The schema is plain SQL that PostgreSQL accepts with BYTEA for BLOB.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+static const char *migrations[] = {
+	/* 1: PKI core */
+	"CREATE TABLE serials ("
+	"  serial TEXT PRIMARY KEY,"
+	"  purpose TEXT NOT NULL,"
+	"  reserved_at BIGINT NOT NULL);"
+	"CREATE TABLE certs ("
+	"  serial TEXT PRIMARY KEY REFERENCES serials(serial),"
+	"  ca TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  not_before BIGINT NOT NULL,"
+	"  not_after BIGINT NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0,"
+	"  revoked_at BIGINT,"
+	"  reason INTEGER,"
+	"  der BLOB NOT NULL);"
+	"CREATE INDEX certs_by_status ON certs(ca, revoked, not_after);"
+	"CREATE TABLE crl_numbers ("
+	"  ca TEXT PRIMARY KEY,"
+	"  last BIGINT NOT NULL);"
+	"CREATE TABLE crls ("
+	"  ca TEXT NOT NULL,"
+	"  number BIGINT NOT NULL,"
+	"  this_update BIGINT NOT NULL,"
+	"  next_update BIGINT NOT NULL,"
+	"  der BLOB NOT NULL,"
+	"  PRIMARY KEY (ca, number));"
+	"CREATE TABLE ocsp_responses ("
+	"  serial TEXT NOT NULL REFERENCES certs(serial),"
+	"  hash TEXT NOT NULL,"
+	"  this_update BIGINT NOT NULL,"
+	"  next_update BIGINT NOT NULL,"
+	"  der BLOB NOT NULL,"
+	"  PRIMARY KEY (serial, hash));"
+	"CREATE TABLE tsa_tokens ("
+	"  serial TEXT PRIMARY KEY,"
+	"  gen_time BIGINT NOT NULL,"
+	"  policy TEXT NOT NULL,"
+	"  imprint TEXT NOT NULL);"
+	"CREATE TABLE audit ("
+	"  id BIGINT PRIMARY KEY,"
+	"  ts TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  prev TEXT NOT NULL,"
+	"  hash TEXT NOT NULL,"
+	"  mac TEXT NOT NULL);"
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);",
+};
+
+enum q {
+	Q_SERIAL, Q_CERT_INS, Q_CERT_GET, Q_CERT_REVOKE, Q_CERT_REVOKED,
+	Q_CRLNUM_GET, Q_CRLNUM_SET, Q_CRL_PUT, Q_CRL_GET, Q_OCSP_PUT,
+	Q_OCSP_GET, Q_OCSP_STALE, Q_TSA_INS, Q_AUDIT_INS, Q_AUDIT_LAST,
+	Q_AUDIT_ALL, Q_META_GET, Q_META_PUT, Q__COUNT
+};
+
+static const char *sql[Q__COUNT] = {
+	[Q_SERIAL] = "INSERT INTO serials(serial, purpose, reserved_at) "
+	    "VALUES (?, ?, ?)",
+	[Q_CERT_INS] = "INSERT INTO certs(serial, ca, kind, subject, "
+	    "not_before, not_after, der) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[Q_CERT_GET] = "SELECT serial, ca, kind, subject, not_before, "
+	    "not_after, revoked, revoked_at, reason, der FROM certs "
+	    "WHERE serial = ?",
+	[Q_CERT_REVOKE] = "UPDATE certs SET revoked = 1, revoked_at = ?, "
+	    "reason = ? WHERE serial = ? AND revoked = 0",
+	[Q_CERT_REVOKED] = "SELECT serial, ca, kind, subject, not_before, "
+	    "not_after, revoked, revoked_at, reason, NULL FROM certs "
+	    "WHERE ca = ? AND revoked = 1 AND not_after > ? ORDER BY serial",
+	[Q_CRLNUM_GET] = "SELECT last FROM crl_numbers WHERE ca = ?",
+	[Q_CRLNUM_SET] = "INSERT INTO crl_numbers(ca, last) VALUES (?, ?) "
+	    "ON CONFLICT(ca) DO UPDATE SET last = excluded.last",
+	[Q_CRL_PUT] = "INSERT INTO crls(ca, number, this_update, "
+	    "next_update, der) VALUES (?, ?, ?, ?, ?)",
+	[Q_CRL_GET] = "SELECT der, this_update, next_update FROM crls "
+	    "WHERE ca = ? ORDER BY number DESC LIMIT 1",
+	[Q_OCSP_PUT] = "INSERT INTO ocsp_responses(serial, hash, "
+	    "this_update, next_update, der) VALUES (?, ?, ?, ?, ?) "
+	    "ON CONFLICT(serial, hash) DO UPDATE SET "
+	    "this_update = excluded.this_update, "
+	    "next_update = excluded.next_update, der = excluded.der",
+	[Q_OCSP_GET] = "SELECT der, this_update FROM ocsp_responses "
+	    "WHERE serial = ? AND hash = ?",
+	[Q_OCSP_STALE] = "SELECT c.serial FROM certs c "
+	    "LEFT JOIN ocsp_responses o ON o.serial = c.serial "
+	    "AND o.hash = 'sha1' WHERE c.kind = 'holder' "
+	    "AND c.not_after > ? AND (o.this_update IS NULL "
+	    "OR o.this_update < ?) ORDER BY c.serial",
+	[Q_TSA_INS] = "INSERT INTO tsa_tokens(serial, gen_time, policy, "
+	    "imprint) VALUES (?, ?, ?, ?)",
+	[Q_AUDIT_INS] = "INSERT INTO audit(id, ts, actor, action, object, "
+	    "detail, prev, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_AUDIT_LAST] = "SELECT id, ts, actor, action, object, detail, "
+	    "prev, hash, mac FROM audit ORDER BY id DESC LIMIT 1",
+	[Q_AUDIT_ALL] = "SELECT id, ts, actor, action, object, detail, "
+	    "prev, hash, mac FROM audit ORDER BY id",
+	[Q_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[Q_META_PUT] = "INSERT INTO meta(key, value) VALUES (?, ?) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+};
+
+struct be {
+	sqlite3		*db;
+	sqlite3_stmt	*st[Q__COUNT];
+};
+
+#define BE(s)	((struct be *)(s)->be)
+
+static int
+dberr(struct store *s, struct err *e, const char *what)
+{
+	int rc = sqlite3_extended_errcode(BE(s)->db);
+
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
+		return err_set(e, ERR_CONFLICT, "%s: duplicate key", what);
+	return err_set(e, ERR_STORE, "%s: %s", what,
+	    sqlite3_errmsg(BE(s)->db));
+}
+
+static sqlite3_stmt *
+stmt(struct store *s, enum q q, struct err *e)
+{
+	struct be *b = BE(s);
+
+	if (b->st[q] == NULL && sqlite3_prepare_v3(b->db, sql[q], -1,
+	    SQLITE_PREPARE_PERSISTENT, &b->st[q], NULL) != SQLITE_OK) {
+		dberr(s, e, "prepare");
+		return NULL;
+	}
+	sqlite3_reset(b->st[q]);
+	sqlite3_clear_bindings(b->st[q]);
+	return b->st[q];
+}
+
+static int
+exec(struct store *s, const char *q, struct err *e)
+{
+	if (sqlite3_exec(BE(s)->db, q, NULL, NULL, NULL) != SQLITE_OK)
+		return dberr(s, e, "exec");
+	return 0;
+}
+
+static int
+sq_open(struct store *s, const char *dir, const char *spec, struct err *e)
+{
+	char path[PATH_MAX];
+	struct be *b;
+
+	if (spec[0] == '/')
+		snprintf(path, sizeof(path), "%s", spec);
+	else if (path_join(path, sizeof(path), dir, spec) == -1)
+		return err_set(e, ERR_CONFIG, "database path too long");
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	s->be = b;
+	if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return dberr(s, e, path);
+	sqlite3_busy_timeout(b->db, 10000);
+	if (exec(s, "PRAGMA journal_mode=WAL", e) == -1 ||
+	    exec(s, "PRAGMA synchronous=FULL", e) == -1 ||
+	    exec(s, "PRAGMA foreign_keys=ON", e) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+sq_close(struct store *s)
+{
+	struct be *b = BE(s);
+	size_t i;
+
+	for (i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(b->st[i]);
+	sqlite3_close(b->db);
+	free(b);
+	s->be = NULL;
+}
+
+static int
+sq_begin(struct store *s, struct err *e)
+{
+	return exec(s, "BEGIN IMMEDIATE", e);
+}
+
+static int
+sq_commit(struct store *s, struct err *e)
+{
+	return exec(s, "COMMIT", e);
+}
+
+static void
+sq_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(BE(s)->db))
+		(void)sqlite3_exec(BE(s)->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+sq_migrate(struct store *s, struct err *e)
+{
+	sqlite3_stmt *st;
+	long have = 0;
+	size_t i;
+	char q[128];
+
+	if (exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)", e) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(BE(s)->db, "SELECT COALESCE(MAX(version), 0) "
+	    "FROM schema_migrations", -1, &st, NULL) != SQLITE_OK)
+		return dberr(s, e, "migrate");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		have = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((size_t)have > sizeof(migrations) / sizeof(migrations[0]))
+		return err_set(e, ERR_STORE, "database schema %ld is newer "
+		    "than this program", have);
+	for (i = (size_t)have; i < sizeof(migrations) / sizeof(migrations[0]);
+	    i++) {
+		if (sq_begin(s, e) == -1)
+			return -1;
+		snprintf(q, sizeof(q), "INSERT INTO schema_migrations VALUES "
+		    "(%zu, %lld)", i + 1, (long long)now_utc());
+		if (exec(s, migrations[i], e) == -1 || exec(s, q, e) == -1) {
+			sq_rollback(s);
+			return -1;
+		}
+		if (sq_commit(s, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Runs a statement that returns no rows. */
+static int
+done(struct store *s, sqlite3_stmt *st, struct err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dberr(s, e, what);
+	return 0;
+}
+
+static void
+col_str(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(out, n, "%s", t != NULL ? (const char *)t : "");
+}
+
+static int
+col_blob(sqlite3_stmt *st, int i, struct buf *b)
+{
+	const void *p = sqlite3_column_blob(st, i);
+	int n = sqlite3_column_bytes(st, i);
+
+	b->len = 0;
+	return n > 0 ? buf_add(b, p, (size_t)n) : 0;
+}
+
+static int
+sq_serial_reserve(struct store *s, const char *serial, const char *purpose,
+    struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_SERIAL, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_utc());
+	return done(s, st, e, "serial reserve");
+}
+
+static int
+sq_cert_insert(struct store *s, const struct cert_rec *r, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_CERT_INS, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, r->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->ca, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, r->not_before);
+	sqlite3_bind_int64(st, 6, r->not_after);
+	sqlite3_bind_blob(st, 7, r->der.data, (int)r->der.len, SQLITE_STATIC);
+	return done(s, st, e, "cert insert");
+}
+
+static int
+row_cert(sqlite3_stmt *st, struct cert_rec *r)
+{
+	col_str(st, 0, r->serial, sizeof(r->serial));
+	col_str(st, 1, r->ca, sizeof(r->ca));
+	col_str(st, 2, r->kind, sizeof(r->kind));
+	col_str(st, 3, r->subject, sizeof(r->subject));
+	r->not_before = sqlite3_column_int64(st, 4);
+	r->not_after = sqlite3_column_int64(st, 5);
+	r->revoked = sqlite3_column_int(st, 6);
+	r->revoked_at = sqlite3_column_int64(st, 7);
+	r->reason = sqlite3_column_int(st, 8);
+	return col_blob(st, 9, &r->der);
+}
+
+static int
+sq_cert_get(struct store *s, const char *serial, struct cert_rec *r,
+    struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_CERT_GET, e);
+	int rc, ret;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ret = row_cert(st, r) == -1 ? err_set(e, ERR_INTERNAL,
+		    "out of memory") : 0;
+	else if (rc == SQLITE_DONE)
+		ret = 1;
+	else
+		ret = dberr(s, e, "cert get");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_cert_revoke(struct store *s, const char *serial, time_t t, int reason,
+    struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_CERT_REVOKE, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, t);
+	sqlite3_bind_int(st, 2, reason);
+	sqlite3_bind_text(st, 3, serial, -1, SQLITE_STATIC);
+	if (done(s, st, e, "cert revoke") == -1)
+		return -1;
+	if (sqlite3_changes(BE(s)->db) != 1)
+		return err_set(e, ERR_CERT_ALREADY_REVOKED, "not revocable");
+	return 0;
+}
+
+static int
+sq_cert_revoked_each(struct store *s, const char *ca, time_t now,
+    store_cert_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_CERT_REVOKED, e);
+	struct cert_rec r;
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, ca, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	cert_rec_init(&r);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_cert(st, &r);
+		if (cb(arg, &r) == -1) {
+			ret = err_set(e, ERR_INTERNAL, "revoked list callback");
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = dberr(s, e, "revoked list");
+	cert_rec_cleanup(&r);
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_crl_next_number(struct store *s, const char *ca, long *num, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_CRLNUM_GET, e);
+	long last = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, ca, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		last = (long)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return dberr(s, e, "crl number");
+	if ((st = stmt(s, Q_CRLNUM_SET, e)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, ca, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, last + 1);
+	if (done(s, st, e, "crl number") == -1)
+		return -1;
+	*num = last + 1;
+	return 0;
+}
+
+static int
+sq_crl_put(struct store *s, const char *ca, long number, time_t tu,
+    time_t nu, const struct buf *der, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_CRL_PUT, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, ca, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, number);
+	sqlite3_bind_int64(st, 3, tu);
+	sqlite3_bind_int64(st, 4, nu);
+	sqlite3_bind_blob(st, 5, der->data, (int)der->len, SQLITE_STATIC);
+	return done(s, st, e, "crl put");
+}
+
+static int
+sq_crl_get(struct store *s, const char *ca, struct buf *der, time_t *tu,
+    time_t *nu, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_CRL_GET, e);
+	int rc, ret;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, ca, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ret = col_blob(st, 0, der) == -1 ?
+		    err_set(e, ERR_INTERNAL, "crl too large") : 0;
+		*tu = sqlite3_column_int64(st, 1);
+		*nu = sqlite3_column_int64(st, 2);
+	} else if (rc == SQLITE_DONE)
+		ret = 1;
+	else
+		ret = dberr(s, e, "crl get");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_ocsp_put(struct store *s, const char *serial, const char *hash,
+    const struct buf *der, time_t tu, time_t nu, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_OCSP_PUT, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, tu);
+	sqlite3_bind_int64(st, 4, nu);
+	sqlite3_bind_blob(st, 5, der->data, (int)der->len, SQLITE_STATIC);
+	return done(s, st, e, "ocsp put");
+}
+
+static int
+sq_ocsp_get(struct store *s, const char *serial, const char *hash,
+    struct buf *der, time_t *tu, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_OCSP_GET, e);
+	int rc, ret;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ret = col_blob(st, 0, der) == -1 ?
+		    err_set(e, ERR_INTERNAL, "response too large") : 0;
+		*tu = sqlite3_column_int64(st, 1);
+	} else if (rc == SQLITE_DONE)
+		ret = 1;
+	else
+		ret = dberr(s, e, "ocsp get");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_ocsp_stale_each(struct store *s, time_t before, time_t now,
+    store_serial_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_OCSP_STALE, e);
+	char serial[SERIAL_HEX_MAX];
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, before);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		col_str(st, 0, serial, sizeof(serial));
+		if (cb(arg, serial) == -1) {
+			ret = err_set(e, ERR_INTERNAL, "ocsp refresh callback");
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = dberr(s, e, "ocsp stale");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_tsa_insert(struct store *s, const char *serial, time_t t,
+    const char *policy, const char *imprint, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_TSA_INS, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, t);
+	sqlite3_bind_text(st, 3, policy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, imprint, -1, SQLITE_STATIC);
+	return done(s, st, e, "tsa insert");
+}
+
+static int
+sq_audit_append(struct store *s, const struct audit_rec *r, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_AUDIT_INS, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, r->ts, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->object, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, r->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, r->mac, -1, SQLITE_STATIC);
+	return done(s, st, e, "audit append");
+}
+
+static void
+row_audit(sqlite3_stmt *st, struct audit_rec *r)
+{
+	r->id = (long)sqlite3_column_int64(st, 0);
+	col_str(st, 1, r->ts, sizeof(r->ts));
+	col_str(st, 2, r->actor, sizeof(r->actor));
+	col_str(st, 3, r->action, sizeof(r->action));
+	col_str(st, 4, r->object, sizeof(r->object));
+	col_str(st, 5, r->detail, sizeof(r->detail));
+	col_str(st, 6, r->prev, sizeof(r->prev));
+	col_str(st, 7, r->hash, sizeof(r->hash));
+	col_str(st, 8, r->mac, sizeof(r->mac));
+}
+
+static int
+sq_audit_last(struct store *s, struct audit_rec *r, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_AUDIT_LAST, e);
+	int rc, ret;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		row_audit(st, r);
+		ret = 0;
+	} else if (rc == SQLITE_DONE)
+		ret = 1;
+	else
+		ret = dberr(s, e, "audit last");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_audit_each(struct store *s, store_audit_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_AUDIT_ALL, e);
+	struct audit_rec r;
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_audit(st, &r);
+		if ((ret = cb(arg, &r)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = dberr(s, e, "audit list");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_meta_get(struct store *s, const char *key, char *val, size_t n,
+    struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_META_GET, e);
+	int rc, ret;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_str(st, 0, val, n);
+		ret = 0;
+	} else if (rc == SQLITE_DONE)
+		ret = 1;
+	else
+		ret = dberr(s, e, "meta get");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_meta_put(struct store *s, const char *key, const char *val, struct err *e)
+{
+	sqlite3_stmt *st = stmt(s, Q_META_PUT, e);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
+	return done(s, st, e, "meta put");
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.migrate = sq_migrate,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.serial_reserve = sq_serial_reserve,
+	.cert_insert = sq_cert_insert,
+	.cert_get = sq_cert_get,
+	.cert_revoke = sq_cert_revoke,
+	.cert_revoked_each = sq_cert_revoked_each,
+	.crl_next_number = sq_crl_next_number,
+	.crl_put = sq_crl_put,
+	.crl_get = sq_crl_get,
+	.ocsp_put = sq_ocsp_put,
+	.ocsp_get = sq_ocsp_get,
+	.ocsp_stale_each = sq_ocsp_stale_each,
+	.tsa_insert = sq_tsa_insert,
+	.audit_append = sq_audit_append,
+	.audit_last = sq_audit_last,
+	.audit_each = sq_audit_each,
+	.meta_get = sq_meta_get,
+	.meta_put = sq_meta_put,
+};

@@ -1,0 +1,185 @@
+/*
+ * web.c - the route table and the handlers of the PKI's public face:
+ * health, OCSP (RFC 6960 / RFC 5019), CRLs (RFC 5280), caIssuers and
+ * the time-stamping authority (RFC 3161 §3.4).
+ *
+ * The table is the one place that says which method and path reach
+ * which handler with which role; docs/api.md is checked against it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "der.h"
+#include "http.h"
+
+static int
+healthz(struct req *r)
+{
+	struct audit_rec last;
+	struct err e = { 0 };
+
+	/* Proves the database answers, not just that the process runs. */
+	if (r->store->ops->audit_last(r->store, &last, &e) == -1)
+		return http_error(r, ERR_STORE, e.detail);
+	return http_json(r, 200, "{\"status\":\"ok\"}");
+}
+
+static int
+ocsp_answer(struct req *r, const unsigned char *der, size_t len)
+{
+	struct buf out;
+	struct err e = { 0 };
+	int ret;
+
+	buf_init(&out, 1 << 16);
+	if (ocsp_respond(http_pki(r), r->store, der, len, &out, &e) == -1) {
+		buf_cleanup(&out);
+		return http_error(r, ERR_INTERNAL, e.detail);
+	}
+	ret = http_bytes(r, 200, "application/ocsp-response", out.data,
+	    out.len);
+	/* RFC 5019 §6.2; short enough that a revocation is seen soon even
+	 * through a cache, long enough to absorb repeated checks. */
+	snprintf(r->cache, sizeof(r->cache),
+	    "max-age=%ld, public, no-transform, must-revalidate",
+	    http_config(r)->ocsp_max_age);
+	buf_cleanup(&out);
+	return ret;
+}
+
+static int
+ocsp_post(struct req *r)
+{
+	const char *ct = http_content_type(r);
+
+	if (ct != NULL && strncmp(ct, "application/ocsp-request", 24) != 0)
+		return http_error(r, ERR_UNSUPPORTED_MEDIA, NULL);
+	return ocsp_answer(r, r->body.data, r->body.len);
+}
+
+static int
+ocsp_get(struct req *r)
+{
+	unsigned char der[4096];
+	char b64[ROUTE_CAP_MAX];
+	size_t i, n = 0;
+	int len;
+
+	/* RFC 6960 appendix A.1: base64 of the DER, URL-encoded; the path
+	 * arrives decoded. Accept '-' '_' too and missing padding. */
+	for (i = 0; r->cap[0][i] != '\0' && n + 4 < sizeof(b64); i++) {
+		char c = r->cap[0][i];
+		if (c == '-')
+			c = '+';
+		else if (c == '_')
+			c = '/';
+		else if (c == ' ')
+			c = '+';	/* '+' decoded as a space by a proxy */
+		b64[n++] = c;
+	}
+	while (n % 4 != 0)
+		b64[n++] = '=';
+	b64[n] = '\0';
+	len = n > 0 && n / 4 * 3 <= sizeof(der) ?
+	    EVP_DecodeBlock(der, (unsigned char *)b64, (int)n) : -1;
+	if (len < 0)
+		return ocsp_answer(r, NULL, 0);		/* malformedRequest */
+	/* EVP_DecodeBlock counts padding as zero bytes. */
+	for (i = n; i > 0 && b64[i - 1] == '='; i--)
+		len--;
+	return ocsp_answer(r, der, (size_t)len);
+}
+
+static int
+known_ca(const char *name)
+{
+	return strcmp(name, CA_ROOT) == 0 || strcmp(name, CA_ISSUING) == 0;
+}
+
+static int
+crl_get(struct req *r)
+{
+	struct buf der;
+	struct err e = { 0 };
+	time_t tu, nu;
+	int rc, ret;
+
+	if (!known_ca(r->cap[0]))
+		return http_error(r, ERR_CA_NOT_FOUND, NULL);
+	buf_init(&der, 256u << 20);
+	rc = r->store->ops->crl_get(r->store, r->cap[0], &der, &tu, &nu, &e);
+	if (rc != 0) {
+		buf_cleanup(&der);
+		return http_error(r, rc == 1 ? ERR_NOT_FOUND : ERR_STORE,
+		    e.detail);
+	}
+	ret = http_bytes(r, 200, "application/pkix-crl", der.data, der.len);
+	snprintf(r->cache, sizeof(r->cache), "max-age=%ld, public",
+	    http_config(r)->ocsp_max_age);
+	buf_cleanup(&der);
+	return ret;
+}
+
+static int
+ca_get(struct req *r)
+{
+	struct pki *p = http_pki(r);
+	X509 *x;
+	struct buf der;
+	int ret;
+
+	if (!known_ca(r->cap[0]))
+		return http_error(r, ERR_CA_NOT_FOUND, NULL);
+	x = strcmp(r->cap[0], CA_ROOT) == 0 ? p->root : p->issuing;
+	buf_init(&der, 1 << 16);
+	if (DER_I2D(&der, i2d_X509, x) == -1) {
+		buf_cleanup(&der);
+		return http_error(r, ERR_INTERNAL, "encoding CA certificate");
+	}
+	ret = http_bytes(r, 200, "application/pkix-cert", der.data, der.len);
+	snprintf(r->cache, sizeof(r->cache), "max-age=86400, public");
+	buf_cleanup(&der);
+	return ret;
+}
+
+static int
+tsa_post(struct req *r)
+{
+	const char *ct = http_content_type(r);
+	struct buf out;
+	struct err e = { 0 };
+	int ret;
+
+	if (ct == NULL || strncmp(ct, "application/timestamp-query", 27) != 0)
+		return http_error(r, ERR_UNSUPPORTED_MEDIA, NULL);
+	buf_init(&out, 1 << 16);
+	if (tsa_respond(http_pki(r), r->store, r->body.data, r->body.len,
+	    &out, &e) == -1) {
+		buf_cleanup(&out);
+		return http_error(r, ERR_INTERNAL, e.detail);
+	}
+	ret = http_bytes(r, 200, "application/timestamp-reply", out.data,
+	    out.len);
+	buf_cleanup(&out);
+	return ret;
+}
+
+const struct route web_routes[] = {
+	{ "GET", "/healthz", healthz, ROLE_PUBLIC, 0,
+	  "Liveness and database check." },
+	{ "POST", "/ocsp", ocsp_post, ROLE_PUBLIC, 65536,
+	  "OCSP request (RFC 6960), application/ocsp-request." },
+	{ "GET", "/ocsp/**", ocsp_get, ROLE_PUBLIC, 0,
+	  "OCSP request as URL-encoded base64 (RFC 6960 A.1, RFC 5019)." },
+	{ "GET", "/crl/*.crl", crl_get, ROLE_PUBLIC, 0,
+	  "Latest CRL of a CA (root, issuing), DER." },
+	{ "GET", "/ca/*.cer", ca_get, ROLE_PUBLIC, 0,
+	  "CA certificate (root, issuing), DER: the caIssuers target." },
+	{ "POST", "/tsa", tsa_post, ROLE_PUBLIC, 16384,
+	  "RFC 3161 time-stamp request, application/timestamp-query." },
+};
+
+const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);
