@@ -304,7 +304,8 @@ keys_free(struct keys *ks)
 
 	if (ks == NULL)
 		return;
-	for (i = 0; i < ks->n + (ks->n < KEYS_MAX); i++)
+	/* Every slot: a key that failed half-way through keys_open too. */
+	for (i = 0; i < KEYS_MAX; i++)
 		EVP_PKEY_free(ks->k[i].pkey);	/* clears key material */
 	OPENSSL_cleanse(ks, sizeof(*ks));
 	free(ks);
