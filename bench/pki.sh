@@ -72,7 +72,8 @@ openssl_alg() {
 	fi
 }
 declare -A SPEED
-# speed ALG: sign/s from `openssl speed -seconds 3 ALG` (cached per run)
+# speed ALG: sets SPEED[ALG] to sign/s from `openssl speed -seconds 3 ALG`
+# (once per run; call it directly, not in $(...), so the cache survives)
 speed() {
 	local alg=$1 out v
 	if [ -z "${SPEED[$alg]:-}" ]; then
@@ -86,7 +87,6 @@ speed() {
 		esac
 		SPEED[$alg]=${v:-0}
 	fi
-	echo "${SPEED[$alg]}"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.3f", a / b; else print "n/a" }'; }
 
@@ -188,8 +188,10 @@ OCSP_ALG=$( [ -s responder.pem ] && openssl_alg responder.pem || echo ecdsap256)
 CA_ALG=$(openssl_alg issuing.pem)
 [ "$OCSP_ALG" = "?" ] && OCSP_ALG=ecdsap256
 [ "$CA_ALG" = "?" ] && CA_ALG=ecdsap256
-OCSP_REF=$(speed "$OCSP_ALG")
-CA_REF=$(speed "$CA_ALG")
+speed "$OCSP_ALG"
+speed "$CA_ALG"
+OCSP_REF=${SPEED[$OCSP_ALG]}
+CA_REF=${SPEED[$CA_ALG]}
 
 # ------------------------------------------------------------------ table
 {
