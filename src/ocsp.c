@@ -251,8 +251,7 @@ ocsp_respond(struct pki *p, struct store *s, const unsigned char *in,
 	ret = 0;
 	goto out;
 internal:
-	/* RFC 6960 §2.3: internalError, and the caller logs e. */
-	log_msg(LOG_ERROR, NULL, "ocsp: %s", e->detail);
+	/* RFC 6960 §2.3: internalError; e stays set for the caller's log. */
 	ret = status_only(out, OCSP_INTERNAL);
 out:
 	OPENSSL_free(hex);

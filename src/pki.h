@@ -76,7 +76,8 @@ int	crl_refresh(struct pki *, struct store *, long max_age,
 	    struct err *);
 
 /* Answers an OCSP request (DER) with a DER OCSPResponse; never fails
- * for bad input: that gets malformedRequest. */
+ * for bad input: that gets malformedRequest. When the answer is
+ * internalError, e says why (for the log). */
 int	ocsp_respond(struct pki *, struct store *, const unsigned char *,
 	    size_t, struct buf *out, struct err *);
 /* Signs and stores the pre-produced SHA-1 response for serial. */
@@ -86,7 +87,8 @@ int	ocsp_produce(struct pki *, struct store *, const char *serial,
 int	ocsp_refresh(struct pki *, struct store *, struct err *);
 
 /* Answers a TimeStampReq (DER) with a DER TimeStampResp; bad input gets
- * a rejection PKIStatusInfo, never an error. */
+ * a rejection PKIStatusInfo, never an error. On a system failure e says
+ * why (for the log). */
 int	tsa_respond(struct pki *, struct store *, const unsigned char *,
 	    size_t, struct buf *out, struct err *);
 

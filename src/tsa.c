@@ -255,8 +255,10 @@ tsa_respond(struct pki *p, struct store *s, const unsigned char *in,
 			goto fail;
 		hex_encode(serial, sizeof(serial), shex, sizeof(shex));
 		if (s->ops->tsa_insert(s, shex, now, p->cfg->tsa_policy_oid,
-		    imprint, e) == 0)
+		    imprint, e) == 0) {
+			e->code = ERR_OK;	/* a collision that was redrawn */
 			break;
+		}
 		if (e->code != ERR_CONFLICT || tries == 3)
 			goto fail;
 	}
@@ -291,8 +293,10 @@ tsa_respond(struct pki *p, struct store *s, const unsigned char *in,
 	ret = 0;
 	goto out;
 fail:
-	log_msg(LOG_ERROR, NULL, "tsa: %s", e->detail[0] ? e->detail :
-	    "encoding");
+	/* The client learns only "system failure"; e stays set with the
+	 * detail for the caller's log. */
+	if (e->code == ERR_OK)
+		err_set(e, ERR_INTERNAL, "time-stamp encoding");
 	ret = reject(out, FAIL_SYSTEM_FAILURE, "system failure");
 out:
 	ASN1_OBJECT_free(ours);

@@ -39,6 +39,8 @@ ocsp_answer(struct req *r, const unsigned char *der, size_t len)
 		buf_cleanup(&out);
 		return http_error(r, ERR_INTERNAL, e.detail);
 	}
+	if (e.code != ERR_OK)
+		log_msg(LOG_ERROR, r->rid, "ocsp: %s", e.detail);
 	ret = http_bytes(r, 200, "application/ocsp-response", out.data,
 	    out.len);
 	/* RFC 5019 §6.2; short enough that a revocation is seen soon even
@@ -161,6 +163,8 @@ tsa_post(struct req *r)
 		buf_cleanup(&out);
 		return http_error(r, ERR_INTERNAL, e.detail);
 	}
+	if (e.code != ERR_OK)
+		log_msg(LOG_ERROR, r->rid, "tsa: %s", e.detail);
 	ret = http_bytes(r, 200, "application/timestamp-reply", out.data,
 	    out.len);
 	buf_cleanup(&out);
