@@ -57,7 +57,7 @@ test-unit: build/test_unit
 	./build/test_unit
 
 test-e2e: build/sertel
-	SERTEL=build/sertel sh tests/e2e/pki.sh
+	SERTEL=build/sertel bash tests/e2e/pki.sh
 
 # The sanitizer build runs the unit and the end-to-end tests again.
 test-asan: build/asan/sertel build/asan/test_unit
@@ -65,7 +65,7 @@ test-asan: build/asan/sertel build/asan/test_unit
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ./build/asan/test_unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    SERTEL=build/asan/sertel sh tests/e2e/pki.sh
+	    SERTEL=build/asan/sertel bash tests/e2e/pki.sh
 
 check-docs: build/sertel
 	@./build/sertel help errors | diff -u docs/errors.md - && \
@@ -80,7 +80,7 @@ docs: build/sertel
 	./build/sertel help errors > docs/errors.md
 
 bench: deps build/sertel
-	sh bench/pki.sh
+	bash bench/pki.sh
 
 clean:
 	rm -rf build
