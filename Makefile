@@ -21,7 +21,7 @@ DIR      ?= ./var
 LISTEN   ?= 127.0.0.1:8080
 
 .PHONY: all deps asan run test test-unit test-e2e test-asan bench docs \
-        check-docs clean
+        check-docs fuzz clean
 
 all: build/sertel
 
@@ -45,6 +45,16 @@ build/asan/test_unit: $(UNIT_SRC) $(LIB_SRC) $(HDR) Makefile
 	@mkdir -p build/asan
 	$(CC) $(WARN) $(SAN) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) $(LIB_SRC) \
 	    $(PKG_LIBS) -lcmocka
+
+# libFuzzer + ASan + UBSan build of the network parsers.
+build/fuzz_pki: tests/fuzz/fuzz_pki.c $(LIB_SRC) $(HDR) Makefile
+	@mkdir -p build
+	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=undefined $(PKG_CF) -Isrc -o $@ \
+	    tests/fuzz/fuzz_pki.c $(LIB_SRC) $(PKG_LIBS)
+
+fuzz: build/fuzz_pki
+	bash tests/fuzz/run.sh
 
 asan: build/asan/sertel build/asan/test_unit
 
@@ -73,7 +83,7 @@ check-docs: build/sertel
 
 # Installs, builds and runs every test.
 test: deps
-	$(MAKE) --no-print-directory check-docs test-unit test-e2e test-asan
+	$(MAKE) --no-print-directory check-docs test-unit test-e2e test-asan fuzz
 	@echo "make test: all suites passed"
 
 docs: build/sertel
