@@ -140,6 +140,11 @@ audit_append(struct store *s, const unsigned char *key, const char *actor,
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	/* Never store a shortened record: refuse what does not fit. */
+	if (strlen(actor) >= sizeof(r.actor) || strlen(action) >=
+	    sizeof(r.action) || strlen(object) >= sizeof(r.object) ||
+	    strlen(detail) >= sizeof(r.detail))
+		return err_set(e, ERR_INTERNAL, "audit field too long");
 	if ((rc = s->ops->audit_last(s, &last, e)) == -1)
 		return -1;
 	if (rc == 1) {
@@ -177,6 +182,11 @@ walk_row(void *arg, const struct audit_rec *r)
 	struct walk *w = arg;
 	struct audit_rec c = *r;
 
+	if (r->overlong) {
+		w->bad_id = r->id;
+		w->why = "a field is longer than any written by sertel";
+		return 1;
+	}
 	if (r->id != w->expect_id) {
 		w->bad_id = r->id;
 		w->why = r->id > w->expect_id ? "a row before it is missing" :

@@ -595,6 +595,35 @@ has_digit_run(const unsigned char *s, int n, int run)
 	return 0;
 }
 
+/* subjectAltName: exactly one rfc822Name, the subject's emailAddress. */
+static int
+san_check(X509 *x, struct err *e)
+{
+	X509_NAME *subj = X509_get_subject_name(x);
+	GENERAL_NAMES *gens;
+	GENERAL_NAME *g;
+	ASN1_STRING *mail;
+	int i, ok;
+
+	i = X509_NAME_get_index_by_NID(subj, NID_pkcs9_emailAddress, -1);
+	if (i < 0)
+		return err_set(e, ERR_PROFILE, "lint: no emailAddress");
+	mail = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i));
+	if ((gens = X509_get_ext_d2i(x, NID_subject_alt_name, &i, NULL)) ==
+	    NULL)
+		return err_set(e, ERR_PROFILE, "lint: subjectAltName missing");
+	ok = sk_GENERAL_NAME_num(gens) == 1 &&
+	    (g = sk_GENERAL_NAME_value(gens, 0))->type == GEN_EMAIL &&
+	    ASN1_STRING_length(g->d.rfc822Name) == ASN1_STRING_length(mail) &&
+	    memcmp(ASN1_STRING_get0_data(g->d.rfc822Name),
+	    ASN1_STRING_get0_data(mail), (size_t)ASN1_STRING_length(mail)) == 0;
+	GENERAL_NAMES_free(gens);
+	if (!ok)
+		return err_set(e, ERR_PROFILE, "lint: subjectAltName must be "
+		    "the subject's e-mail address and nothing else");
+	return 0;
+}
+
 int
 ca_lint_holder(const struct config *c, X509 *x, X509 *issuer, struct err *e)
 {
@@ -692,9 +721,9 @@ ca_lint_holder(const struct config *c, X509 *x, X509 *issuer, struct err *e)
 	if (X509_get0_subject_key_id(x) == NULL ||
 	    X509_get0_authority_key_id(x) == NULL)
 		return err_set(e, ERR_PROFILE, "lint: SKI and AKI required");
-	if (issuer != NULL && ASN1_OCTET_STRING_cmp(
-	    X509_get0_authority_key_id(x),
-	    X509_get0_subject_key_id(issuer)) != 0)
+	if (issuer != NULL && (X509_get0_subject_key_id(issuer) == NULL ||
+	    ASN1_OCTET_STRING_cmp(X509_get0_authority_key_id(x),
+	    X509_get0_subject_key_id(issuer)) != 0))
 		return err_set(e, ERR_PROFILE, "lint: AKI is not the issuer's "
 		    "SKI");
 	snprintf(want, sizeof(want), "%s/ocsp", c->base_url);
@@ -736,6 +765,8 @@ ca_lint_holder(const struct config *c, X509 *x, X509 *issuer, struct err *e)
 			return err_set(e, ERR_PROFILE, "lint: extension %s not "
 			    "in the profile", OBJ_nid2sn(nid));
 	}
+	if (san_check(x, e) == -1)
+		return -1;
 	/* Key and signature algorithm. */
 	if (!key_allowed(c, X509_get0_pubkey(x)))
 		return err_set(e, ERR_WEAK_KEY, "lint: key type not allowed");
@@ -997,7 +1028,7 @@ pki_init_instance(const struct config *c, struct err *e)
 			goto out;
 		if (crl_publish(pki, s, i == 0 ? CA_ROOT : CA_ISSUING, "init",
 		    e) == -1 || audit_append(s, pki->audit_key, "init",
-		    "instance.init", c->dir, i == 0 ? "{\"step\":\"root crl\"}" :
+		    "instance.init", "instance", i == 0 ? "{\"step\":\"root crl\"}" :
 		    "{\"step\":\"issuing crl\"}", e) == -1 ||
 		    s->ops->commit(s, e) == -1) {
 			s->ops->rollback(s);

@@ -148,7 +148,7 @@ der_time5280(struct buf *b, time_t t)
 
 	if (gmtime_r(&t, &tm) == NULL)
 		return -1;
-	if (tm.tm_year + 1900 >= 2050)
+	if (tm.tm_year + 1900 >= 2050 || tm.tm_year + 1900 < 1950)
 		return der_gentime(b, DER_GENTIME, t);
 	strftime(s, sizeof(s), "%Y%m%d%H%M%SZ", &tm);
 	return der_tlv(b, DER_UTCTIME, s + 2, strlen(s + 2));

@@ -37,7 +37,8 @@ int	der_oid_nid(struct buf *, int nid);
 /* Dotted-text OID, e.g. "1.2.840.113549.1.1.11". */
 int	der_oid_txt(struct buf *, const char *);
 int	der_gentime(struct buf *, unsigned tag, time_t);
-/* Time as RFC 5280 §4.1.2.5 wants it: UTCTime before 2050. */
+/* Time as RFC 5280 §4.1.2.5 wants it: UTCTime for 1950..2049,
+ * GeneralizedTime otherwise. */
 int	der_time5280(struct buf *, time_t);
 /* BIT STRING with no unused bits. */
 int	der_bitstr(struct buf *, const void *, size_t);

@@ -39,6 +39,7 @@ struct audit_rec {
 	char		 prev[65];	/* hex SHA-256 */
 	char		 hash[65];
 	char		 mac[65];
+	int		 overlong;	/* a stored field did not fit */
 };
 
 struct store;

@@ -565,18 +565,32 @@ sq_audit_append(struct store *s, const struct audit_rec *r, struct err *e)
 	return done(s, st, e, "audit append");
 }
 
+/* Like col_str, but says whether the stored text was cut short. */
+static int
+col_str_fits(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	col_str(st, i, out, n);
+	return (size_t)sqlite3_column_bytes(st, i) < n;
+}
+
 static void
 row_audit(sqlite3_stmt *st, struct audit_rec *r)
 {
+	int fits = 1;
+
 	r->id = (long)sqlite3_column_int64(st, 0);
-	col_str(st, 1, r->ts, sizeof(r->ts));
-	col_str(st, 2, r->actor, sizeof(r->actor));
-	col_str(st, 3, r->action, sizeof(r->action));
-	col_str(st, 4, r->object, sizeof(r->object));
-	col_str(st, 5, r->detail, sizeof(r->detail));
-	col_str(st, 6, r->prev, sizeof(r->prev));
-	col_str(st, 7, r->hash, sizeof(r->hash));
-	col_str(st, 8, r->mac, sizeof(r->mac));
+	/* A field longer than its buffer cannot have been written by
+	 * audit_append, which refuses those: flag it instead of hashing a
+	 * truncated copy that would hide whatever was appended. */
+	fits &= col_str_fits(st, 1, r->ts, sizeof(r->ts));
+	fits &= col_str_fits(st, 2, r->actor, sizeof(r->actor));
+	fits &= col_str_fits(st, 3, r->action, sizeof(r->action));
+	fits &= col_str_fits(st, 4, r->object, sizeof(r->object));
+	fits &= col_str_fits(st, 5, r->detail, sizeof(r->detail));
+	fits &= col_str_fits(st, 6, r->prev, sizeof(r->prev));
+	fits &= col_str_fits(st, 7, r->hash, sizeof(r->hash));
+	fits &= col_str_fits(st, 8, r->mac, sizeof(r->mac));
+	r->overlong = !fits;
 }
 
 static int

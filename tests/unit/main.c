@@ -8,26 +8,37 @@
  */
 #include "unit.h"
 
+static const struct {
+	const char	*name;
+	int		(*run)(void);
+} suites[] = {
+	{ "errors", run_errors_tests },
+	{ "routes", run_routes_tests },
+	{ "der", run_der_tests },
+	{ "serial", run_serial_tests },
+	{ "audit", run_audit_tests },
+	{ "lint", run_lint_tests },
+	{ "issue", run_issue_tests },
+};
+
 int
 main(void)
 {
-	int (*const suites[])(void) = {
-		run_errors_tests,
-		run_routes_tests,
-		run_der_tests,
-		run_serial_tests,
-		run_audit_tests,
-		run_lint_tests,
-		run_issue_tests,
-	};
 	size_t i;
-	int failed = 0;
+	int failed = 0, n;
 
 	log_set_level(LOG_ERROR);
-	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
-		failed += suites[i]();
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		print_message("[----------] suite %s\n", suites[i].name);
+		failed += n = suites[i].run();
+		if (n > 0)
+			print_message("[----------] suite %s: %d failed\n",
+			    suites[i].name, n);
+	}
 	unit_keys_free();
 	if (failed > 0)
 		print_message("unit: %d test(s) failed\n", failed);
+	else
+		print_message("unit: all suites passed\n");
 	return failed > 255 ? 255 : failed;
 }
