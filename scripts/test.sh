@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every suite (the `make test` target's body) and closes with one
+# line that counts them all: unit tests (cmocka) and end-to-end checks,
+# in the normal and in the sanitizer build; the fuzzer counts as one.
+set -uo pipefail
+mkdir -p build
+log=build/test.log
+make --no-print-directory check-docs test-unit test-e2e test-asan fuzz 2>&1 |
+    tee "$log"
+rc=${PIPESTATUS[0]}
+passed=$(awk '/^\[  PASSED  \] [0-9]+ test/ { n += $4 }
+    /^[0-9]+ passed, [0-9]+ failed/ { n += $1 } END { print n + 0 }' "$log")
+failed=$(awk '/^\[  FAILED  \] [0-9]+ test/ { n += $4 }
+    /^[0-9]+ passed, [0-9]+ failed/ { n += $3 } END { print n + 0 }' "$log")
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	failed=1	# a build or a suite broke before it could count
+fi
+if grep -q '^Done [0-9]* runs' "$log"; then
+	passed=$((passed + 1))
+fi
+echo "total: $passed passed, $failed failed"
+exit "$rc"
