@@ -98,7 +98,8 @@ static const char help_text[] =
 "usage: sertel COMMAND [options]     (instance directory: --dir, default ./var)\n"
 "\n"
 "  init [--dir DIR] [--base-url URL]  create an instance: config, CA hierarchy\n"
-"                                     (root, issuing, OCSP, TSA), first CRLs\n"
+"                                     (root, issuing, OCSP, TSA), first CRLs;\n"
+"                                     uses DIR/sertel.conf if one is there\n"
 "  serve [--dir DIR] [--listen HOST:PORT]\n"
 "                                     run the HTTP service (default 127.0.0.1:8080)\n"
 "  admin cert issue --pubkey FILE.pem --name NAME --email EMAIL --agency AGENCY\n"
@@ -177,10 +178,11 @@ cmd_init(int argc, char **argv)
 	if (!url_ok(base))
 		return usage("--base-url: an http(s) URL without a trailing "
 		    "slash, spaces or commas");
-	if (path_join(path, sizeof(path), dir, "sertel.conf") == -1)
+	if (path_join(path, sizeof(path), dir, "keys") == -1)
 		return usage("--dir: path too long");
-	if (stat(path, &st) == 0 || (path_join(path, sizeof(path), dir,
-	    "keys") == 0 && stat(path, &st) == 0)) {
+	/* An instance is its keys; a config alone is an operator's choice
+	 * of names, algorithms and URLs made before the first init. */
+	if (stat(path, &st) == 0) {
 		err_set(&e, ERR_INSTANCE_EXISTS, "%s already holds an "
 		    "instance; refusing to touch it", dir);
 		return fail(&e);
@@ -189,8 +191,18 @@ cmd_init(int argc, char **argv)
 		err_set(&e, ERR_CONFIG, "mkdir %s: %s", dir, strerror(errno));
 		return fail(&e);
 	}
-	config_defaults(&c, dir, base);
 	path_join(path, sizeof(path), dir, "sertel.conf");
+	if (stat(path, &st) == 0) {
+		if (config_load(&c, dir, &e) == -1)
+			return fail(&e);
+		if (opt(&o, "base-url", NULL) != NULL)
+			snprintf(c.base_url, sizeof(c.base_url), "%s", base);
+		if (!url_ok(c.base_url))
+			return usage("base_url: an http(s) URL without a "
+			    "trailing slash, spaces or commas");
+		base = c.base_url;
+	} else
+		config_defaults(&c, dir, base);
 	if (config_write(&c, path, &e) == -1 ||
 	    config_load(&c, dir, &e) == -1 ||
 	    pki_init_instance(&c, &e) == -1)

@@ -693,6 +693,65 @@ t_rsa_unrevoked() {
 }
 check "[12] the failed revoke left the RSA cert unrevoked" t_rsa_unrevoked
 
+# ---------------------------------------------------------------- 14. algorithms
+# An operator writes sertel.conf before the first init to choose names and
+# algorithms: an RSA hierarchy with a P-384 TSA, and a P-384 holder key.
+D2=$T/rsa-instance
+PORT2=$(free_port)
+BASE2=http://127.0.0.1:$PORT2
+t_alg_init() {
+	mkdir -p "$D2" || die "mkdir"
+	cat >"$D2/sertel.conf" <<CONF
+base_url = $BASE2
+organization = Balai Uji Algoritma
+root.cn = Uji Root RSA
+root.key = rsa3072
+issuing.key = rsa2048
+ocsp.key = rsa2048
+tsa.key = p384
+CONF
+	sx init --dir "$D2" >i2.out 2>i2.err || { show i2.err; die "init with a pre-written config failed"; }
+	grep -q '^root.key = rsa3072' "$D2/sertel.conf" || { show "$D2/sertel.conf"; die "the operator's choice was not kept"; }
+	sx admin ca chain --dir "$D2" >chain2.pem || die "chain"
+	awk '/BEGIN CERTIFICATE/{n++} n==1' chain2.pem >issuing2.pem
+	awk '/BEGIN CERTIFICATE/{n++} n==2' chain2.pem >root2.pem
+	openssl x509 -in root2.pem -noout -text >r2.txt
+	grep -q 'Public-Key: (3072 bit)' r2.txt || { show r2.txt; die "root is not RSA-3072"; }
+	grep -q 'CN = Uji Root RSA' r2.txt || die "root CN from the config not used"
+	grep -q 'sha256WithRSAEncryption' r2.txt || die "root not signed with sha256WithRSAEncryption"
+	openssl x509 -in issuing2.pem -noout -text | grep -q 'Public-Key: (2048 bit)' || die "issuing CA is not RSA-2048"
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out p384.key 2>/dev/null
+	openssl pkey -in p384.key -pubout -out p384.pub.pem
+	sx admin cert issue --dir "$D2" --pubkey p384.pub.pem --name "Rina Wati" \
+		--email rina@uji.go.id --agency "Badan Uji" >p384.pem 2>p384.err || { show p384.err; die "issue failed"; }
+	openssl verify -CAfile root2.pem -untrusted issuing2.pem p384.pem >v2.out 2>&1 || { show v2.out; die "verify failed"; }
+	grep -q "URI:$BASE2/ocsp" <(openssl x509 -in p384.pem -noout -text) || die "AIA does not carry the configured base_url"
+}
+check "[14] init honours a pre-written sertel.conf: RSA-3072 root, RSA-2048 issuing, P-384 holder verifies" t_alg_init
+t_alg_serve() {
+	need p384.pem root2.pem issuing2.pem
+	"$SERTEL" serve --dir "$D2" --listen "127.0.0.1:$PORT2" >>"$T/serve.log" 2>&1 &
+	local pid=$! i ok=1
+	for i in $(seq 1 100); do
+		curl -s --max-time 1 -o /dev/null "$BASE2/healthz" && break
+		sleep 0.1
+	done
+	openssl ocsp -issuer issuing2.pem -cert p384.pem -url "$BASE2/ocsp" -CAfile root2.pem \
+		-no_nonce >o2.out 2>&1 && grep -q 'Response verify OK' o2.out && grep -q 'p384.pem: good' o2.out ||
+		{ show o2.out; ok=0; }
+	openssl ts -query -data data.bin -sha512 -cert -out q2.tsq 2>/dev/null &&
+		curl -s --max-time 5 -H 'Content-Type: application/timestamp-query' \
+			--data-binary @q2.tsq "$BASE2/tsa" -o r2.tsr &&
+		openssl ts -verify -data data.bin -in r2.tsr -CAfile root2.pem -untrusted issuing2.pem \
+			>t2.out 2>&1 && grep -q 'Verification: OK' t2.out || { show t2.out; ok=0; }
+	openssl ts -reply -in r2.tsr -token_out -out tok2.der 2>/dev/null &&
+		openssl cms -cmsout -inform DER -in tok2.der -print 2>/dev/null | grep -q 'ecdsa-with-SHA384' ||
+		{ echo "the P-384 TSA did not sign with ecdsa-with-SHA384"; ok=0; }
+	kill -TERM $pid; wait $pid 2>/dev/null
+	[ $ok = 1 ]
+}
+check "[14] RSA-2048 OCSP responder and P-384 TSA answers verify with openssl" t_alg_serve
+
 # ---------------------------------------------------------------- sanitizers
 t_sanitizers() {
 	local f found=0

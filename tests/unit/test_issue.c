@@ -254,6 +254,111 @@ issue_bad_email_refused(void **state)
 	refused(&h, ERR_PROFILE, 0);
 }
 
+static void
+exec_sql(const char *sql)
+{
+	sqlite3 *db = NULL;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/sertel.db", g.dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static long
+oldest_ocsp(void)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char path[256];
+	long t = -1;
+
+	snprintf(path, sizeof(path), "%s/sertel.db", g.dir);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, "SELECT min(this_update) FROM "
+	    "ocsp_responses", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		t = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return t;
+}
+
+/* The scheduler re-signs OCSP responses once they are refresh_hours old,
+ * and only those. */
+static void
+ocsp_refresh_resigns_stale(void **state)
+{
+	struct holder_req h;
+	struct cert_rec rec;
+	struct err e = { 0 };
+	int n;
+
+	(void)state;
+	req_init(&h, unit_key(UNIT_KEY_P256));
+	cert_rec_init(&rec);
+	assert_int_equal(ca_issue_holder(g.pki, g.s, "unit", &h, &rec, &e), 0);
+	cert_rec_cleanup(&rec);
+	/* Fresh responses are left alone. */
+	assert_int_equal(ocsp_refresh(g.pki, g.s, &e), 0);
+	exec_sql("UPDATE ocsp_responses SET this_update = this_update - "
+	    "13 * 3600");
+	assert_true(oldest_ocsp() < (long)now_utc() - 12 * 3600);
+	n = ocsp_refresh(g.pki, g.s, &e);
+	assert_true(n >= 1);
+	assert_int_equal(n, (int)count("ocsp_responses"));
+	assert_true(oldest_ocsp() >= (long)now_utc() - 60);
+	assert_int_equal(ocsp_refresh(g.pki, g.s, &e), 0);
+}
+
+static long
+crl_number(const char *ca)
+{
+	struct buf der;
+	struct err e = { 0 };
+	time_t tu, nu;
+	const unsigned char *p;
+	X509_CRL *crl;
+	ASN1_INTEGER *num;
+	EVP_PKEY *k;
+	long n;
+
+	buf_init(&der, 1 << 20);
+	assert_int_equal(g.s->ops->crl_get(g.s, ca, &der, &tu, &nu, &e), 0);
+	p = der.data;
+	assert_non_null(crl = d2i_X509_CRL(NULL, &p, (long)der.len));
+	k = X509_get0_pubkey(strcmp(ca, CA_ROOT) == 0 ? g.pki->root :
+	    g.pki->issuing);
+	assert_int_equal(X509_CRL_verify(crl, k), 1);
+	assert_non_null(num = X509_CRL_get_ext_d2i(crl, NID_crl_number, NULL,
+	    NULL));
+	n = ASN1_INTEGER_get(num);
+	ASN1_INTEGER_free(num);
+	X509_CRL_free(crl);
+	buf_cleanup(&der);
+	return n;
+}
+
+/* CRLs younger than max_age stay; older ones are re-published with the
+ * next number, signed by their CA. */
+static void
+crl_refresh_republishes_old(void **state)
+{
+	struct err e = { 0 };
+	long root = crl_number(CA_ROOT), iss = crl_number(CA_ISSUING);
+
+	(void)state;
+	assert_int_equal(crl_refresh(g.pki, g.s, 3600, &e), 0);
+	assert_int_equal(crl_number(CA_ROOT), root);
+	assert_int_equal(crl_number(CA_ISSUING), iss);
+	exec_sql("UPDATE crls SET this_update = this_update - 2 * 3600");
+	assert_int_equal(crl_refresh(g.pki, g.s, 3600, &e), 0);
+	assert_int_equal(crl_number(CA_ROOT), root + 1);
+	assert_int_equal(crl_number(CA_ISSUING), iss + 1);
+}
+
 int
 run_issue_tests(void)
 {
@@ -264,6 +369,8 @@ run_issue_tests(void)
 		cmocka_unit_test(issue_p521_weak),
 		cmocka_unit_test(issue_nik_in_name_refused_by_lint),
 		cmocka_unit_test(issue_bad_email_refused),
+		cmocka_unit_test(ocsp_refresh_resigns_stale),
+		cmocka_unit_test(crl_refresh_republishes_old),
 	};
 
 	return cmocka_run_group_tests_name("issue", tests, setup, teardown);
