@@ -174,10 +174,7 @@ cmd_init(int argc, char **argv)
 	if (o.npos != 0)
 		return usage("init takes no positional arguments");
 	dir = opt(&o, "dir", "./var");
-	base = opt(&o, "base-url", "http://127.0.0.1:8080");
-	if (!url_ok(base))
-		return usage("--base-url: an http(s) URL without a trailing "
-		    "slash, spaces or commas");
+	base = opt(&o, "base-url", NULL);
 	if (path_join(path, sizeof(path), dir, "keys") == -1)
 		return usage("--dir: path too long");
 	/* An instance is its keys; a config alone is an operator's choice
@@ -195,19 +192,19 @@ cmd_init(int argc, char **argv)
 	if (stat(path, &st) == 0) {
 		if (config_load(&c, dir, &e) == -1)
 			return fail(&e);
-		if (opt(&o, "base-url", NULL) != NULL)
-			snprintf(c.base_url, sizeof(c.base_url), "%s", base);
-		if (!url_ok(c.base_url))
-			return usage("base_url: an http(s) URL without a "
-			    "trailing slash, spaces or commas");
-		base = c.base_url;
 	} else
-		config_defaults(&c, dir, base);
+		config_defaults(&c, dir, NULL);
+	if (base != NULL)
+		snprintf(c.base_url, sizeof(c.base_url), "%s", base);
+	if (!url_ok(c.base_url))
+		return usage("base URL: an http(s) URL without a trailing "
+		    "slash, spaces or commas");
 	if (config_write(&c, path, &e) == -1 ||
 	    config_load(&c, dir, &e) == -1 ||
 	    pki_init_instance(&c, &e) == -1)
 		return fail(&e);
-	printf("sertel: instance created in %s (base URL %s)\n", dir, base);
+	printf("sertel: instance created in %s (base URL %s)\n", dir,
+	    c.base_url);
 	return 0;
 }
 
