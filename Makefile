@@ -1,7 +1,8 @@
 # sertel - build, run and test. `make run` and `make test` are the two
 # commands the README names; both install missing Debian packages first.
 
-PKGS     := libmicrohttpd jansson sqlite3 libcrypto
+PKGS     := libmicrohttpd jansson sqlite3 libcrypto libcurl libsodium \
+            libpng libjpeg
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \

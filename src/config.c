@@ -7,11 +7,12 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 
-enum ctype { C_STR, C_LONG, C_ALG };
+enum ctype { C_STR, C_LONG, C_ALG, C_DOUBLE };
 
 struct ckey {
 	const char	*name;
@@ -26,6 +27,7 @@ struct ckey {
 #define S(f)	C_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0
 #define L(f, lo, hi)	C_LONG, offsetof(struct config, f), 0, lo, hi
 #define A(f)	C_ALG, offsetof(struct config, f), 0, 0, 0
+#define F(f)	C_DOUBLE, offsetof(struct config, f), 0, 0, 0
 
 /*
  * The default policy OIDs sit under 2.25 (ITU-T X.667, UUID-based OIDs,
@@ -94,6 +96,40 @@ static const struct ckey keys[] = {
 	  "Largest request body accepted, in bytes." },
 	{ "http.threads", L(http_threads, 1, 64), "2",
 	  "HTTP worker threads." },
+	{ "dev_mode", L(dev_mode, 0, 1), "0",
+	  "Development mode (1): the local mailbox can be read at /dev/mailbox.\n"
+	  "# Never turn it on in production." },
+	{ "mail.smtp_url", S(mail_smtp_url), "mailbox",
+	  "Where e-mail goes: `mailbox` writes each message to the instance's\n"
+	  "# mailbox/ directory (the embedded default); smtp://HOST:PORT or\n"
+	  "# smtps://HOST:PORT sends it through that server." },
+	{ "mail.from", S(mail_from), "sertel <noreply@sertel.invalid>",
+	  "From: address of every message." },
+	{ "mail.user", S(mail_user), "",
+	  "SMTP login name (empty: no login)." },
+	{ "mail.password_file", S(mail_password_file), "",
+	  "File (mode 0600) holding the SMTP password; never the password itself." },
+	{ "mail.starttls", L(mail_starttls, 0, 1), "1",
+	  "1: smtp:// must upgrade with STARTTLS or the message is not sent." },
+	{ "registry.dukcapil_url", S(reg_dukcapil_url),
+	  "http://127.0.0.1:8090/dukcapil/v1",
+	  "Population registry (Dukcapil) endpoint. The defaults point at\n"
+	  "# `sertel registry-sim`, a sandbox with synthetic people." },
+	{ "registry.bkn_url", S(reg_bkn_url), "http://127.0.0.1:8090/bkn/v1",
+	  "Civil-service registry (BKN) endpoint." },
+	{ "registry.sipp_url", S(reg_sipp_url), "http://127.0.0.1:8090/sipp/v1",
+	  "Police personnel registry (SIPP) endpoint." },
+	{ "registry.timeout_ms", L(reg_timeout_ms, 100, 120000), "5000",
+	  "Time allowed for one registry request, in milliseconds." },
+	{ "registry.attempts", L(reg_attempts, 1, 20), "4",
+	  "Attempts per registry check (with back-off) before the application\n"
+	  "# goes to manual review." },
+	{ "registry.face_threshold", F(face_threshold), "0.75",
+	  "Face similarity (0..1) an automatic check must reach." },
+	{ "activation.link_days", L(activation_days, 1, 60), "7",
+	  "Days an activation link stays valid." },
+	{ "activation.selfie_max_bytes", L(selfie_max_bytes, 65536, 2097152),
+	  "2097152", "Largest selfie accepted, in bytes (at most 2 MB)." },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -123,6 +159,15 @@ set_one(struct config *c, const struct ckey *k, const char *v, struct err *e)
 			return err_set(e, ERR_CONFIG,
 			    "%s: unknown key type '%s'", k->name, v);
 		return 0;
+	case C_DOUBLE: {
+		char *end;
+		double d = strtod(v, &end);
+		if (*v == '\0' || *end != '\0' || !(d >= 0.0 && d <= 1.0))
+			return err_set(e, ERR_CONFIG,
+			    "%s: expected a number from 0 to 1", k->name);
+		*(double *)(void *)p = d;
+		return 0;
+	}
 	}
 	return -1;
 }
@@ -155,6 +200,9 @@ value_str(const struct config *c, const struct ckey *k, char *out, size_t n)
 	case C_ALG:
 		snprintf(out, n, "%s",
 		    keys_alg_name(*(const enum keys_alg *)(const void *)p));
+		break;
+	case C_DOUBLE:
+		snprintf(out, n, "%g", *(const double *)(const void *)p);
 		break;
 	}
 }

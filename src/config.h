@@ -32,6 +32,23 @@ struct config {
 	long		 tsa_accuracy_seconds;
 	long		 http_max_body;
 	long		 http_threads;
+	long		 dev_mode;
+	/* e-mail */
+	char		 mail_smtp_url[256];	/* "mailbox" or smtp(s)://host:port */
+	char		 mail_from[256];
+	char		 mail_user[128];
+	char		 mail_password_file[512];
+	long		 mail_starttls;
+	/* identity registries */
+	char		 reg_dukcapil_url[256];
+	char		 reg_bkn_url[256];
+	char		 reg_sipp_url[256];
+	long		 reg_timeout_ms;
+	long		 reg_attempts;
+	double		 face_threshold;
+	/* registration */
+	long		 activation_days;
+	long		 selfie_max_bytes;
 };
 
 /* Fills every field with its default; dir and base_url as given. */
