@@ -22,17 +22,24 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "http.h"
 
+#define MAX_WORKERS	8
+
 struct server {
 	const struct config	*cfg;
 	struct pki		*pki;
+	unsigned char		 key[SERVER_KEY_LEN];
 	struct MHD_Daemon	*d;
 	pthread_key_t		 store_key;
-	pthread_t		 sched;
-	volatile sig_atomic_t	 stop;
+	struct worker		 w[MAX_WORKERS];
+	pthread_t		 th[MAX_WORKERS];
+	size_t			 nw;
+	int			 stop;
+	unsigned long		 wakes;		/* bumped by http_wake */
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cv;
 };
@@ -48,6 +55,64 @@ http_content_type(struct req *r)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
+}
+
+const char *
+http_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_arg(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+const unsigned char *
+http_server_key(struct req *r)
+{
+	return r->srv->key;
+}
+
+void
+http_wake(struct req *r)
+{
+	pthread_mutex_lock(&r->srv->mtx);
+	r->srv->wakes++;
+	pthread_cond_broadcast(&r->srv->cv);
+	pthread_mutex_unlock(&r->srv->mtx);
+}
+
+json_t *
+http_json_body(struct req *r)
+{
+	json_error_t je;
+	json_t *j;
+
+	j = json_loadb((const char *)r->body.data, r->body.len,
+	    JSON_REJECT_DUPLICATES, &je);
+	if (j == NULL || !json_is_object(j)) {
+		json_decref(j);
+		http_error(r, ERR_BAD_JSON, NULL);
+		return NULL;
+	}
+	return j;
+}
+
+int
+http_json_value(struct req *r, unsigned status, json_t *j)
+{
+	char *s = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	int ret;
+
+	json_decref(j);
+	if (s == NULL)
+		return http_error(r, ERR_INTERNAL, "json encoding");
+	ret = http_json(r, status, s);
+	free(s);
+	return ret;
 }
 
 const struct config *
@@ -201,12 +266,99 @@ wants_english(struct MHD_Connection *c)
 	return al != NULL && strncmp(al, "en", 2) == 0;
 }
 
+/* Finds the session cookie's value in a Cookie header. */
+static int
+cookie_value(const char *h, const char *name, char *out, size_t n)
+{
+	size_t nl = strlen(name), vl;
+	const char *p = h, *end;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == ';')
+			p++;
+		end = strchr(p, ';');
+		vl = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (vl > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			if (vl - nl - 1 >= n)
+				return -1;
+			memcpy(out, p + nl + 1, vl - nl - 1);
+			out[vl - nl - 1] = '\0';
+			return 0;
+		}
+		p = end;
+	}
+	return -1;
+}
+
+/*
+ * Who is asking: a Bearer session token, a session cookie (then a state
+ * change must carry the CSRF token in X-CSRF-Token), HTTP Basic
+ * credentials of an API client, or nobody. 0 known or anonymous, 1
+ * credentials given but wrong, -1 error.
+ */
+static int
+authenticate(struct req *r, struct err *e)
+{
+	const char *h = http_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	char tok[128], *user = NULL, *pass = NULL;
+	int rc;
+
+	memset(&r->who, 0, sizeof(r->who));
+	r->who.role = R_PUBLIC;
+	if (h != NULL && strncmp(h, "Bearer ", 7) == 0)
+		return auth_session(r->store, h + 7, &r->who, e);
+	if (h != NULL && strncmp(h, "Basic ", 6) == 0) {
+		user = MHD_basic_auth_get_username_password(r->conn, &pass);
+		if (user == NULL || pass == NULL)
+			rc = 1;
+		else
+			rc = auth_client(r->store, r->srv->key, user, pass,
+			    &r->who, e);
+		if (pass != NULL) {
+			OPENSSL_cleanse(pass, strlen(pass));
+			MHD_free(pass);
+		}
+		MHD_free(user);
+		return rc;
+	}
+	if (h != NULL)
+		return 1;
+	h = http_header(r, MHD_HTTP_HEADER_COOKIE);
+	if (h != NULL && cookie_value(h, "sertel_session", tok,
+	    sizeof(tok)) == 0) {
+		if ((rc = auth_session(r->store, tok, &r->who, e)) != 0)
+			return rc;
+		r->who.via_cookie = 1;
+	}
+	return 0;
+}
+
+static void
+client_ip(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, n, "-");
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
+		    sa)->sin6_addr, out, (socklen_t)n);
+}
+
 static void
 dispatch(struct req *r)
 {
 	const struct route *rt;
 	struct err e = { 0 };
+	const char *csrf;
 	unsigned st = 404;
+	int rc;
 
 	rt = route_find(r->method, r->path, r->cap, &r->ncap, &st);
 	if (rt == NULL) {
@@ -218,15 +370,34 @@ dispatch(struct req *r)
 		http_error(r, ERR_BODY_TOO_LARGE, NULL);
 		return;
 	}
-	if (rt->role != ROLE_PUBLIC) {
-		/* Staff authentication arrives with the registration
-		 * workflow; until then no route needs a role. */
-		http_error(r, ERR_UNAUTHORIZED, NULL);
-		return;
-	}
 	if ((r->store = thread_store(r->srv, &e)) == NULL) {
 		http_error(r, ERR_STORE, e.detail);
 		return;
+	}
+	if (rt->roles != R_PUBLIC) {
+		if ((rc = authenticate(r, &e)) == -1) {
+			http_error(r, ERR_STORE, e.detail);
+			return;
+		}
+		if (rc == 1 || r->who.role == R_PUBLIC) {
+			http_error(r, ERR_UNAUTHORIZED, NULL);
+			return;
+		}
+		if ((rt->roles & r->who.role) == 0) {
+			http_error(r, ERR_FORBIDDEN, NULL);
+			return;
+		}
+		/* A cookie travels by itself; a state change must prove it
+		 * came from our own page. */
+		csrf = http_header(r, "X-CSRF-Token");
+		if (r->who.via_cookie && strcmp(r->method, "GET") != 0 &&
+		    strcmp(r->method, "HEAD") != 0 && (csrf == NULL ||
+		    strlen(csrf) != strlen(r->who.csrf) ||
+		    CRYPTO_memcmp(csrf, r->who.csrf, strlen(csrf)) != 0)) {
+			http_error(r, ERR_FORBIDDEN, "CSRF token missing or "
+			    "wrong");
+			return;
+		}
 	}
 	if (rt->fn(r) == -1 && r->status == 0)
 		http_error(r, ERR_INTERNAL, "handler failed");
@@ -271,6 +442,7 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 			r->too_large = 1;	/* answered as 404 below */
 		snprintf(r->path, sizeof(r->path), "%s", url);
 		r->lang_en = wants_english(c);
+		client_ip(c, r->ip, sizeof(r->ip));
 		buf_init(&r->body, body_limit(srv, r->method, r->path));
 		buf_init(&r->out, 64u << 20);
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -302,6 +474,9 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 	    r->cache[0] != '\0' ? r->cache : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Request-Id", r->rid);
+	if (r->set_cookie[0] != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+		    r->set_cookie);
 	ret = MHD_queue_response(c, r->status ? r->status : 500, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -331,43 +506,68 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* ---- the scheduler ---- */
+/* ---- background workers ---- */
 
-static void *
-scheduler(void *arg)
+/* The PKI's own round: OCSP responses and CRLs before they go stale. */
+static int
+pki_round(void *arg, struct store *s, struct err *e)
 {
 	struct server *srv = arg;
+	int n;
+
+	if ((n = ocsp_refresh(srv->pki, s, e)) == -1)
+		return -1;
+	if (n > 0)
+		log_msg(LOG_INFO, "pki", "re-signed %d OCSP responses", n);
+	/* At least daily (a CRL lives crl.validity_hours). */
+	if (crl_refresh(srv->pki, s, 23 * 3600, e) == -1)
+		return -1;
+	return 60;
+}
+
+struct worker_arg {
+	struct server	*srv;
+	size_t		 i;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker_arg *wa = arg;
+	struct server *srv = wa->srv;
+	const struct worker *w = &srv->w[wa->i];
 	struct store *s;
 	struct err e = { 0 };
 	struct timespec ts;
-	int n;
+	unsigned long seen;
+	int secs;
 
 	if ((s = store_open(srv->cfg->dir, srv->cfg->database, &e)) == NULL) {
-		log_msg(LOG_ERROR, "scheduler", "store: %s", e.detail);
+		log_msg(LOG_ERROR, w->name, "store: %s", e.detail);
+		free(wa);
 		return NULL;
 	}
 	pthread_mutex_lock(&srv->mtx);
 	while (!srv->stop) {
+		seen = srv->wakes;
 		pthread_mutex_unlock(&srv->mtx);
-		if ((n = ocsp_refresh(srv->pki, s, &e)) == -1)
-			log_msg(LOG_ERROR, "scheduler", "ocsp refresh: %s",
-			    e.detail);
-		else if (n > 0)
-			log_msg(LOG_INFO, "scheduler", "re-signed %d OCSP "
-			    "responses", n);
-		/* At least daily (a CRL lives crl.validity_hours). */
-		if (crl_refresh(srv->pki, s, 23 * 3600, &e) == -1)
-			log_msg(LOG_ERROR, "scheduler", "crl refresh: %s",
-			    e.detail);
+		memset(&e, 0, sizeof(e));
+		if ((secs = w->round(w->arg, s, &e)) == -1) {
+			log_msg(LOG_ERROR, w->name, "%s", e.detail);
+			secs = 5;
+		}
 		pthread_mutex_lock(&srv->mtx);
+		if (secs == 0 || srv->wakes != seen)
+			continue;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 60;
-		while (!srv->stop && pthread_cond_timedwait(&srv->cv, &srv->mtx,
-		    &ts) == 0)
+		ts.tv_sec += secs;
+		while (!srv->stop && srv->wakes == seen &&
+		    pthread_cond_timedwait(&srv->cv, &srv->mtx, &ts) == 0)
 			;
 	}
 	pthread_mutex_unlock(&srv->mtx);
 	store_close(s);
+	free(wa);
 	return NULL;
 }
 
@@ -407,8 +607,10 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 
 int
 http_serve(const struct config *cfg, struct pki *pki, const char *listen,
-    struct err *e)
+    const struct worker *workers, size_t nworkers, struct err *e)
 {
+	struct worker_arg *wa;
+	size_t i, started = 0;
 	struct server srv;
 	struct sockaddr_storage ss;
 	socklen_t sl;
@@ -421,6 +623,14 @@ http_serve(const struct config *cfg, struct pki *pki, const char *listen,
 	if (parse_listen(listen, &ss, &sl) == -1)
 		return err_set(e, ERR_CONFIG, "listen: expected HOST:PORT, "
 		    "got '%s'", listen);
+	if (nworkers + 1 > MAX_WORKERS)
+		return err_set(e, ERR_INTERNAL, "too many workers");
+	if (auth_server_key(cfg->dir, srv.key, e) == -1)
+		return -1;
+	srv.w[0] = (struct worker){ "pki", pki_round, &srv };
+	for (i = 0; i < nworkers; i++)
+		srv.w[i + 1] = workers[i];
+	srv.nw = nworkers + 1;
 	pthread_key_create(&srv.store_key, store_destroy);
 	pthread_mutex_init(&srv.mtx, NULL);
 	pthread_cond_init(&srv.cv, NULL);
@@ -444,10 +654,23 @@ http_serve(const struct config *cfg, struct pki *pki, const char *listen,
 		err_set(e, ERR_UNAVAILABLE, "cannot listen on %s", listen);
 		goto out;
 	}
-	if (pthread_create(&srv.sched, NULL, scheduler, &srv) != 0) {
-		err_set(e, ERR_INTERNAL, "cannot start the scheduler");
+	for (started = 0; started < srv.nw; started++) {
+		if ((wa = malloc(sizeof(*wa))) == NULL) {
+			err_set(e, ERR_INTERNAL, "out of memory");
+			break;
+		}
+		wa->srv = &srv;
+		wa->i = started;
+		if (pthread_create(&srv.th[started], NULL, worker_main, wa) != 0) {
+			free(wa);
+			err_set(e, ERR_INTERNAL, "cannot start worker %s",
+			    srv.w[started].name);
+			break;
+		}
+	}
+	if (started < srv.nw) {
 		MHD_stop_daemon(srv.d);
-		goto out;
+		goto stop;
 	}
 	log_msg(LOG_INFO, NULL, "sertel serving on http://%s (instance %s)",
 	    listen, cfg->dir);
@@ -457,14 +680,18 @@ http_serve(const struct config *cfg, struct pki *pki, const char *listen,
 		;
 	log_msg(LOG_INFO, NULL, "signal %d: stopping", sig);
 	MHD_stop_daemon(srv.d);
+stop:
 	pthread_mutex_lock(&srv.mtx);
 	srv.stop = 1;
-	pthread_cond_signal(&srv.cv);
+	pthread_cond_broadcast(&srv.cv);
 	pthread_mutex_unlock(&srv.mtx);
-	pthread_join(srv.sched, NULL);
+	for (i = 0; i < started; i++)
+		pthread_join(srv.th[i], NULL);
 	pthread_key_delete(srv.store_key);
-	return 0;
+	OPENSSL_cleanse(srv.key, sizeof(srv.key));
+	return started < srv.nw ? -1 : 0;
 out:
 	pthread_key_delete(srv.store_key);
+	OPENSSL_cleanse(srv.key, sizeof(srv.key));
 	return -1;
 }

@@ -7,9 +7,10 @@
 
 #include <pthread.h>
 
-#include "pki.h"
+#include <jansson.h>
 
-enum role { ROLE_PUBLIC, ROLE_ADMIN };
+#include "auth.h"
+#include "pki.h"
 
 #define ROUTE_CAPS	2
 #define ROUTE_CAP_MAX	4096
@@ -26,6 +27,8 @@ struct req {
 	char			 cap[ROUTE_CAPS][ROUTE_CAP_MAX];
 	size_t			 ncap;
 	int			 lang_en;
+	char			 ip[64];
+	struct principal	 who;
 	struct buf		 body;
 	int			 too_large;
 	int			 dispatched;
@@ -33,6 +36,7 @@ struct req {
 	unsigned		 status;
 	const char		*ctype;
 	char			 cache[96];
+	char			 set_cookie[256];
 	struct buf		 out;
 	struct timespec		 t0;
 };
@@ -44,7 +48,7 @@ struct route {
 	const char	*pattern;	/* "*" one segment (may end in a
 					   suffix: "*.crl"), "**" the rest */
 	http_handler	 fn;
-	enum role	 role;
+	unsigned	 roles;		/* R_ bits allowed (auth.h) */
 	size_t		 max_body;	/* 0: http.max_body */
 	const char	*doc;
 };
@@ -67,11 +71,30 @@ int	http_bytes(struct req *, unsigned status, const char *ctype,
 
 /* The request's Content-Type, or NULL. */
 const char	*http_content_type(struct req *);
+/* A request header, or NULL. */
+const char	*http_header(struct req *, const char *);
+/* A query-string argument, or NULL. */
+const char	*http_arg(struct req *, const char *);
+const unsigned char *http_server_key(struct req *);
+/* Parses the body as a JSON object; answers 400 itself on failure. */
+json_t		*http_json_body(struct req *);
+/* Answers with a JSON value (consumed). */
+int		 http_json_value(struct req *, unsigned status, json_t *);
 struct pki	*http_pki(struct req *);
 const struct config *http_config(struct req *);
 
+/* Background work that runs beside the HTTP workers (mailer, checks). */
+struct worker {
+	const char	*name;
+	/* One round of work; returns seconds until the next (0: at once). */
+	int		(*round)(void *arg, struct store *, struct err *);
+	void		*arg;
+};
+
 /* Runs until SIGINT or SIGTERM. */
 int	http_serve(const struct config *, struct pki *, const char *listen,
-	    struct err *);
+	    const struct worker *, size_t nworkers, struct err *);
+/* Wakes the workers (after a commit that gave them work). */
+void	http_wake(struct req *);
 
 #endif

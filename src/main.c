@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <openssl/pem.h>
+#include <sodium.h>
 
 #include "audit.h"
 #include "http.h"
@@ -231,7 +232,7 @@ cmd_serve(int argc, char **argv)
 	store_close(s);
 	if (getenv("SERTEL_DEBUG") != NULL)
 		log_set_level(LOG_DEBUG);
-	r = http_serve(&c, p, opt(&o, "listen", c.listen), &e);
+	r = http_serve(&c, p, opt(&o, "listen", c.listen), NULL, 0, &e);
 	pki_free(p);
 	return r == -1 ? fail(&e) : 0;
 }
@@ -500,6 +501,10 @@ out:
 int
 main(int argc, char **argv)
 {
+	if (sodium_init() == -1) {
+		fputs("sertel: libsodium cannot start\n", stderr);
+		return 1;
+	}
 	if (argc < 2)
 		return cmd_help(0, NULL), 2;
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||

@@ -63,3 +63,52 @@ cert_rec_cleanup(struct cert_rec *r)
 {
 	buf_cleanup(&r->der);
 }
+
+long long
+srow_int(const struct srow *r, int col)
+{
+	return r->ops->i(r->h, col);
+}
+
+double
+srow_real(const struct srow *r, int col)
+{
+	return r->ops->d(r->h, col);
+}
+
+const char *
+srow_text(const struct srow *r, int col)
+{
+	return r->ops->s(r->h, col);
+}
+
+const void *
+srow_blob(const struct srow *r, int col, size_t *len)
+{
+	return r->ops->b(r->h, col, len);
+}
+
+int
+srow_copy(const struct srow *r, int col, char *out, size_t n)
+{
+	const char *t = srow_text(r, col);
+	size_t l;
+
+	if (t == NULL)
+		t = "";
+	l = strlen(t);
+	if (l >= n) {
+		out[0] = '\0';
+		return -1;
+	}
+	memcpy(out, t, l + 1);
+	return 0;
+}
+
+int
+store_row_long(void *arg, const struct srow *r)
+{
+	if (arg != NULL)
+		*(long *)arg = (long)srow_int(r, 0);
+	return 0;
+}

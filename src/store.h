@@ -44,6 +44,55 @@ struct audit_rec {
 
 struct store;
 
+/*
+ * The generic query: portable SQL with `?` placeholders (a PostgreSQL
+ * backend rewrites them to $n) and typed parameters; rows come back one
+ * at a time through a callback. The PKI hot paths keep their own
+ * operations below; the registration workflow's many small queries use
+ * this one, so that a second backend does not need a function per query.
+ */
+enum sval_type { SV_NULL, SV_INT, SV_TEXT, SV_BLOB, SV_REAL };
+
+struct sval {
+	enum sval_type	 t;
+	long long	 i;
+	double		 d;
+	const char	*s;
+	const void	*b;
+	size_t		 n;
+};
+
+#define SV_NUL		((struct sval){ .t = SV_NULL })
+#define SV_I(x)		((struct sval){ .t = SV_INT, .i = (long long)(x) })
+#define SV_D(x)		((struct sval){ .t = SV_REAL, .d = (x) })
+#define SV_S(x)		((struct sval){ .t = (x) != NULL ? SV_TEXT : SV_NULL, \
+			    .s = (x) })
+#define SV_B(p, len)	((struct sval){ .t = SV_BLOB, .b = (p), .n = (len) })
+
+struct srow_ops {
+	long long	 (*i)(void *, int);
+	double		 (*d)(void *, int);
+	const char	*(*s)(void *, int);	/* NULL for SQL NULL */
+	const void	*(*b)(void *, int, size_t *);
+};
+
+struct srow {
+	const struct srow_ops	*ops;
+	void			*h;
+};
+
+long long	 srow_int(const struct srow *, int col);
+double		 srow_real(const struct srow *, int col);
+const char	*srow_text(const struct srow *, int col);
+const void	*srow_blob(const struct srow *, int col, size_t *len);
+/* Copies a text column into out (empty for NULL); 0, or -1 if cut. */
+int		 srow_copy(const struct srow *, int col, char *out, size_t n);
+
+/* Return 0 to go on, 1 to stop early, -1 for an error. */
+typedef int (*store_row_cb)(void *, const struct srow *);
+/* A store_row_cb that puts column 0 into the long pointed to (if any). */
+int		 store_row_long(void *, const struct srow *);
+
 typedef int (*store_cert_cb)(void *, const struct cert_rec *);
 typedef int (*store_audit_cb)(void *, const struct audit_rec *);
 typedef int (*store_serial_cb)(void *, const char *serial);
@@ -106,7 +155,20 @@ struct store_ops {
 		    size_t valsz, struct err *);
 	int	(*meta_put)(struct store *, const char *key, const char *val,
 		    struct err *);
+
+	/* Runs sql with params; cb (may be NULL) sees each row. -1 on error
+	 * (ERR_CONFLICT for a unique violation), else the number of rows
+	 * changed for a write, or seen for a read. */
+	long	(*query)(struct store *, const char *sql, const struct sval *,
+		    size_t nparams, store_row_cb, void *, struct err *);
 };
+
+#define store_q(s, sql, cb, arg, e, ...)				\
+	((s)->ops->query((s), (sql), (const struct sval[]){ __VA_ARGS__ },	\
+	    sizeof((const struct sval[]){ __VA_ARGS__ }) /		\
+	    sizeof(struct sval), (cb), (arg), (e)))
+#define store_q0(s, sql, cb, arg, e)					\
+	((s)->ops->query((s), (sql), NULL, 0, (cb), (arg), (e)))
 
 struct store {
 	const struct store_ops	*ops;

@@ -70,6 +70,113 @@ static const char *migrations[] = {
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);",
+	/* 2: registration (agencies, staff, clients, applications, mail) */
+	"CREATE TABLE agencies ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  pks_number TEXT NOT NULL,"
+	"  pks_start TEXT NOT NULL,"
+	"  pks_end TEXT NOT NULL,"
+	"  domains TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  pks_warned_for TEXT,"
+	"  created_at BIGINT NOT NULL,"
+	"  updated_at BIGINT NOT NULL);"
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  agency_id INTEGER REFERENCES agencies(id),"
+	"  password_hash TEXT NOT NULL,"
+	"  totp_secret BLOB NOT NULL,"
+	"  totp_last_step BIGINT NOT NULL DEFAULT 0,"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until BIGINT NOT NULL DEFAULT 0,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  csrf TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL,"
+	"  last_seen BIGINT NOT NULL,"
+	"  ip TEXT NOT NULL);"
+	"CREATE TABLE api_clients ("
+	"  id INTEGER PRIMARY KEY,"
+	"  client_id TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  agency_id INTEGER NOT NULL REFERENCES agencies(id),"
+	"  secret_hash TEXT NOT NULL,"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE TABLE applications ("
+	"  id INTEGER PRIMARY KEY,"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  agency_id INTEGER NOT NULL REFERENCES agencies(id),"
+	"  email TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  confirmed INTEGER NOT NULL,"
+	"  nik TEXT,"
+	"  birth_place TEXT,"
+	"  birth_date TEXT,"
+	"  gender TEXT,"
+	"  category TEXT,"
+	"  nip TEXT,"
+	"  nrp TEXT,"
+	"  unit TEXT,"
+	"  position TEXT,"
+	"  selfie BLOB,"
+	"  privacy_version TEXT,"
+	"  agreement_version TEXT,"
+	"  consent_at BIGINT,"
+	"  consent_ip TEXT,"
+	"  reason TEXT,"
+	"  check_attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_check_at BIGINT,"
+	"  registry_log TEXT,"
+	"  face_score REAL,"
+	"  face_threshold REAL,"
+	"  data_complete_at BIGINT,"
+	"  due_at BIGINT,"
+	"  decided_at BIGINT,"
+	"  decided_by TEXT,"
+	"  created_by TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL,"
+	"  updated_at BIGINT NOT NULL);"
+	"CREATE INDEX applications_queue ON applications(agency_id, status, "
+	"  due_at);"
+	"CREATE INDEX applications_checks ON applications(status, "
+	"  next_check_at);"
+	/* One open application per e-mail and per NIK (closed: CANCELLED). */
+	"CREATE UNIQUE INDEX applications_open_email ON applications(email) "
+	"  WHERE status <> 'CANCELLED';"
+	"CREATE UNIQUE INDEX applications_open_nik ON applications(nik) "
+	"  WHERE status <> 'CANCELLED' AND nik IS NOT NULL;"
+	"CREATE TABLE links ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  application_id INTEGER NOT NULL REFERENCES applications(id),"
+	"  purpose TEXT NOT NULL,"
+	"  expires_at BIGINT NOT NULL,"
+	"  used_at BIGINT,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  to_addr TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at BIGINT NOT NULL,"
+	"  last_error TEXT,"
+	"  created_at BIGINT NOT NULL,"
+	"  sent_at BIGINT);"
+	"CREATE INDEX outbox_due ON outbox(status, next_attempt_at);",
 };
 
 enum q {
@@ -124,9 +231,18 @@ static const char *sql[Q__COUNT] = {
 	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 };
 
+#define GENERIC_CACHE	64
+
 struct be {
 	sqlite3		*db;
 	sqlite3_stmt	*st[Q__COUNT];
+	/* Prepared generic statements, keyed by the SQL text's address
+	 * (callers pass string constants). */
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*st;
+	}		 gen[GENERIC_CACHE];
+	size_t		 ngen;
 };
 
 #define BE(s)	((struct be *)(s)->be)
@@ -197,6 +313,8 @@ sq_close(struct store *s)
 
 	for (i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(b->st[i]);
+	for (i = 0; i < b->ngen; i++)
+		sqlite3_finalize(b->gen[i].st);
 	sqlite3_close(b->db);
 	free(b);
 	s->be = NULL;
@@ -667,6 +785,120 @@ sq_meta_put(struct store *s, const char *key, const char *val, struct err *e)
 	return done(s, st, e, "meta put");
 }
 
+static long long
+r_i(void *h, int c)
+{
+	return sqlite3_column_int64(h, c);
+}
+
+static double
+r_d(void *h, int c)
+{
+	return sqlite3_column_double(h, c);
+}
+
+static const char *
+r_s(void *h, int c)
+{
+	return (const char *)sqlite3_column_text(h, c);
+}
+
+static const void *
+r_b(void *h, int c, size_t *n)
+{
+	const void *p = sqlite3_column_blob(h, c);
+
+	*n = (size_t)sqlite3_column_bytes(h, c);
+	return p;
+}
+
+static const struct srow_ops sq_row_ops = { r_i, r_d, r_s, r_b };
+
+static sqlite3_stmt *
+generic_stmt(struct store *s, const char *q, struct err *e)
+{
+	struct be *b = BE(s);
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < b->ngen; i++)
+		if (b->gen[i].sql == q) {
+			sqlite3_reset(b->gen[i].st);
+			sqlite3_clear_bindings(b->gen[i].st);
+			return b->gen[i].st;
+		}
+	if (sqlite3_prepare_v3(b->db, q, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		dberr(s, e, "prepare");
+		return NULL;
+	}
+	if (b->ngen == GENERIC_CACHE) {		/* full: drop the oldest */
+		sqlite3_finalize(b->gen[0].st);
+		memmove(&b->gen[0], &b->gen[1], sizeof(b->gen[0]) *
+		    (GENERIC_CACHE - 1));
+		b->ngen--;
+	}
+	b->gen[b->ngen].sql = q;
+	b->gen[b->ngen++].st = st;
+	return st;
+}
+
+static long
+sq_query(struct store *s, const char *q, const struct sval *p, size_t n,
+    store_row_cb cb, void *arg, struct err *e)
+{
+	struct srow row = { &sq_row_ops, NULL };
+	sqlite3_stmt *st;
+	long rows = 0;
+	size_t i;
+	int rc, k = 0, ro;
+
+	if ((st = generic_stmt(s, q, e)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int c = (int)i + 1;
+		switch (p[i].t) {
+		case SV_NULL: rc = sqlite3_bind_null(st, c); break;
+		case SV_INT: rc = sqlite3_bind_int64(st, c, p[i].i); break;
+		case SV_REAL: rc = sqlite3_bind_double(st, c, p[i].d); break;
+		case SV_TEXT:
+			rc = sqlite3_bind_text(st, c, p[i].s, -1, SQLITE_STATIC);
+			break;
+		case SV_BLOB:
+			rc = sqlite3_bind_blob64(st, c, p[i].b, p[i].n,
+			    SQLITE_STATIC);
+			break;
+		default: rc = SQLITE_MISUSE;
+		}
+		if (rc != SQLITE_OK) {
+			sqlite3_reset(st);
+			return dberr(s, e, "bind");
+		}
+	}
+	ro = sqlite3_stmt_readonly(st);
+	row.h = st;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
+		if (cb != NULL && (k = cb(arg, &row)) != 0)
+			break;
+	}
+	if (k == -1) {
+		sqlite3_reset(st);
+		if (e->code == ERR_OK)
+			err_set(e, ERR_INTERNAL, "row callback");
+		return -1;
+	}
+	if (k == 0 && rc != SQLITE_DONE) {
+		long r = dberr(s, e, "query");
+		sqlite3_reset(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	if (!ro && rows == 0)
+		rows = sqlite3_changes(BE(s)->db);
+	return rows;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -692,4 +924,5 @@ const struct store_ops store_sqlite_ops = {
 	.audit_each = sq_audit_each,
 	.meta_get = sq_meta_get,
 	.meta_put = sq_meta_put,
+	.query = sq_query,
 };

@@ -172,17 +172,17 @@ tsa_post(struct req *r)
 }
 
 const struct route web_routes[] = {
-	{ "GET", "/healthz", healthz, ROLE_PUBLIC, 0,
+	{ "GET", "/healthz", healthz, R_PUBLIC, 0,
 	  "Liveness and database check." },
-	{ "POST", "/ocsp", ocsp_post, ROLE_PUBLIC, 65536,
+	{ "POST", "/ocsp", ocsp_post, R_PUBLIC, 65536,
 	  "OCSP request (RFC 6960), application/ocsp-request." },
-	{ "GET", "/ocsp/**", ocsp_get, ROLE_PUBLIC, 0,
+	{ "GET", "/ocsp/**", ocsp_get, R_PUBLIC, 0,
 	  "OCSP request as URL-encoded base64 (RFC 6960 A.1, RFC 5019)." },
-	{ "GET", "/crl/*.crl", crl_get, ROLE_PUBLIC, 0,
+	{ "GET", "/crl/*.crl", crl_get, R_PUBLIC, 0,
 	  "Latest CRL of a CA (root, issuing), DER." },
-	{ "GET", "/ca/*.cer", ca_get, ROLE_PUBLIC, 0,
+	{ "GET", "/ca/*.cer", ca_get, R_PUBLIC, 0,
 	  "CA certificate (root, issuing), DER: the caIssuers target." },
-	{ "POST", "/tsa", tsa_post, ROLE_PUBLIC, 16384,
+	{ "POST", "/tsa", tsa_post, R_PUBLIC, 16384,
 	  "RFC 3161 time-stamp request, application/timestamp-query." },
 };
 
