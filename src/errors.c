@@ -80,6 +80,60 @@ static const struct err_info table[] = {
 	{ ERR_UNAVAILABLE, "unavailable", 503,
 	  "Layanan tidak tersedia untuk sementara.",
 	  "The service is temporarily unavailable." },
+	{ ERR_VALIDATION, "validation", 422,
+	  "Data tidak valid; periksa kolom yang disebutkan.",
+	  "The data is not valid; check the field named." },
+	{ ERR_LOGIN_FAILED, "login_failed", 401,
+	  "Nama pengguna, kata sandi, atau kode TOTP salah, atau akun "
+	  "sedang dikunci.",
+	  "Wrong user name, password or TOTP code, or the account is "
+	  "locked." },
+	{ ERR_PKS_INVALID, "pks_invalid", 403,
+	  "Instansi tidak memiliki Perjanjian Kerja Sama (PKS) yang berlaku "
+	  "hari ini.",
+	  "The agency has no cooperation agreement (PKS) valid today." },
+	{ ERR_EMAIL_DOMAIN, "email_domain", 422,
+	  "Alamat e-mail bukan e-mail dinas instansi ini.",
+	  "The e-mail address is not an official address of this agency." },
+	{ ERR_DUPLICATE, "duplicate", 409,
+	  "Sudah ada permohonan yang berjalan atau sertifikat yang berlaku "
+	  "untuk e-mail atau NIK ini.",
+	  "There is already an open application or a valid certificate for "
+	  "this e-mail address or NIK." },
+	{ ERR_LINK_INVALID, "link_invalid", 410,
+	  "Tautan tidak berlaku: sudah digunakan atau kedaluwarsa. Silakan "
+	  "minta tautan baru.",
+	  "The link is no longer valid: it was used or has expired. Please "
+	  "ask for a new one." },
+	{ ERR_WRONG_STATE, "wrong_state", 409,
+	  "Permohonan tidak dalam status yang memungkinkan tindakan ini.",
+	  "The application is not in a state that allows this action." },
+	{ ERR_NIK_INVALID, "nik_invalid", 422,
+	  "NIK tidak valid: harus 16 angka dengan kode wilayah dan tanggal "
+	  "lahir yang sesuai.",
+	  "The NIK is not valid: 16 digits with a matching region code and "
+	  "birth date are required." },
+	{ ERR_NIP_INVALID, "nip_invalid", 422,
+	  "NIP tidak valid: harus 18 angka dengan tanggal lahir yang sesuai.",
+	  "The NIP is not valid: 18 digits with a matching birth date are "
+	  "required." },
+	{ ERR_NRP_INVALID, "nrp_invalid", 422,
+	  "NRP tidak valid: harus 8 angka yang sesuai dengan tanggal lahir.",
+	  "The NRP is not valid: 8 digits matching the birth date are "
+	  "required." },
+	{ ERR_SELFIE_INVALID, "selfie_invalid", 422,
+	  "Foto swafoto tidak valid: gunakan JPEG atau PNG berukuran 480x640 "
+	  "hingga 4096x4096 piksel.",
+	  "The selfie is not valid: use a JPEG or PNG of 480x640 to "
+	  "4096x4096 pixels." },
+	{ ERR_SELFIE_TOO_LARGE, "selfie_too_large", 413,
+	  "Foto swafoto terlalu besar (maksimal 2 MB).",
+	  "The selfie is too large (at most 2 MB)." },
+	{ ERR_CONSENT_REQUIRED, "consent_required", 422,
+	  "Anda harus menyetujui Kebijakan Privasi dan Perjanjian Pemilik "
+	  "Sertifikat versi yang berlaku.",
+	  "You must accept the current Privacy Policy and Certificate Holder "
+	  "Agreement." },
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) == ERR__COUNT,
