@@ -220,6 +220,9 @@ http_error(struct req *r, enum err_code code, const char *detail)
 	j = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", ei->name,
 	    "message", r->lang_en ? ei->msg_en : ei->msg_id,
 	    "request_id", r->rid);
+	if (j != NULL && r->err_field != NULL)
+		json_object_set_new(json_object_get(j, "error"), "field",
+		    json_string(r->err_field));
 	if (j != NULL && (s = json_dumps(j, JSON_COMPACT)) != NULL) {
 		ret = http_json(r, (unsigned)ei->http_status, s);
 		free(s);

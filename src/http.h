@@ -27,6 +27,7 @@ struct req {
 	char			 cap[ROUTE_CAPS][ROUTE_CAP_MAX];
 	size_t			 ncap;
 	int			 lang_en;
+	const char		*err_field;	/* named in a 422 answer */
 	char			 ip[64];
 	struct principal	 who;
 	struct buf		 body;

@@ -17,6 +17,7 @@
 #include <openssl/pem.h>
 #include <sodium.h>
 
+#include "agency.h"
 #include "audit.h"
 #include "http.h"
 
@@ -113,6 +114,11 @@ static const char help_text[] =
 "                                     privilegeWithdrawn\n"
 "  admin cert show SERIAL [--dir DIR] a certificate's record and status\n"
 "  admin ca chain [--dir DIR]         issuing CA and root, PEM\n"
+"  admin user add --username U --name N --email E --role ROLE\n"
+"                 [--agency CODE] [--password-file FILE|-] [--dir DIR]\n"
+"                                     a staff user (ADMIN, RA, AGENCY_VERIFIER);\n"
+"                                     password from FILE or stdin; prints the\n"
+"                                     TOTP enrolment URI once\n"
 "  audit verify [--dir DIR]           check the audit log's hash chain\n"
 "  bench issue [--count N] [--dir DIR]\n"
 "                                     issue N certificates in-process, print rate\n"
@@ -443,6 +449,92 @@ cmd_audit(int argc, char **argv)
 	return 0;
 }
 
+/* Reads a password: the first line of path, or of stdin for "-". */
+static int
+read_password(const char *path, char *out, size_t n, struct err *e)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	size_t l;
+
+	if (f == NULL)
+		return err_set(e, ERR_BAD_REQUEST, "cannot open %s", path);
+	if (fgets(out, (int)n, f) == NULL)
+		out[0] = '\0';
+	if (f != stdin)
+		fclose(f);
+	l = strlen(out);
+	while (l > 0 && (out[l - 1] == '\n' || out[l - 1] == '\r'))
+		out[--l] = '\0';
+	if (l == 0)
+		return err_set(e, ERR_BAD_REQUEST, "no password given");
+	return 0;
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	static const char *const allowed[] = { "dir", "username", "name",
+	    "email", "role", "agency", "password-file", NULL };
+	unsigned char key[SERVER_KEY_LEN], akey[AUDIT_KEY_LEN];
+	struct opts o;
+	struct config c;
+	struct err e = { 0 };
+	struct store *s = NULL;
+	struct agency a;
+	char pw[300], uri[256], detail[256];
+	unsigned role;
+	long id = 0;
+	int r, ret = 1;
+
+	if (argc < 1 || strcmp(argv[0], "add") != 0)
+		return usage("admin user add --username U --name N --email E "
+		    "--role ROLE [--agency CODE] [--password-file FILE|-]");
+	if ((r = opts_parse(&o, argc - 1, argv + 1, allowed)) != 0)
+		return r;
+	role = auth_role_parse(opt(&o, "role", ""));
+	if (opt(&o, "username", NULL) == NULL || opt(&o, "name", NULL) == NULL ||
+	    opt(&o, "email", NULL) == NULL || (role != R_ADMIN && role != R_RA &&
+	    role != R_VERIFIER))
+		return usage("admin user add needs --username --name --email and "
+		    "--role ADMIN, RA or AGENCY_VERIFIER");
+	memset(&a, 0, sizeof(a));
+	if (load(&c, &o, &e) == -1 || auth_server_key(c.dir, key, &e) == -1 ||
+	    audit_key_load(c.dir, akey, &e) == -1 ||
+	    read_password(opt(&o, "password-file", "-"), pw, sizeof(pw),
+	    &e) == -1 || (s = store_open(c.dir, c.database, &e)) == NULL)
+		goto out;
+	if (opt(&o, "agency", NULL) != NULL && (r = agency_get(s,
+	    opt(&o, "agency", ""), &a, &e)) != 0) {
+		if (r == 1)
+			err_set(&e, ERR_NOT_FOUND, "no agency %s",
+			    opt(&o, "agency", ""));
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "{\"role\":\"%s\",\"via\":\"cli\"}",
+	    auth_role_name(role));
+	if (s->ops->begin(s, &e) == -1)
+		goto out;
+	if (auth_user_create(s, key, opt(&o, "username", ""),
+	    opt(&o, "name", ""), opt(&o, "email", ""), role, a.id, pw, uri,
+	    sizeof(uri), &id, &e) == -1 || audit_append(s, akey, "cli",
+	    "user.create", opt(&o, "username", ""), detail, &e) == -1 ||
+	    s->ops->commit(s, &e) == -1) {
+		s->ops->rollback(s);
+		goto out;
+	}
+	printf("user %s (%s) created.\nTOTP enrolment (shown once; add it to "
+	    "an authenticator app):\n%s\n", opt(&o, "username", ""),
+	    auth_role_name(role), uri);
+	ret = 0;
+out:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	OPENSSL_cleanse(uri, sizeof(uri));
+	OPENSSL_cleanse(key, sizeof(key));
+	OPENSSL_cleanse(akey, sizeof(akey));
+	store_close(s);
+	return ret == 0 ? 0 : fail(&e);
+}
+
 static int
 cmd_bench(int argc, char **argv)
 {
@@ -521,6 +613,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "admin") == 0 && argc >= 3) {
 		if (strcmp(argv[2], "cert") == 0)
 			return cmd_cert(argc - 3, argv + 3);
+		if (strcmp(argv[2], "user") == 0)
+			return cmd_user(argc - 3, argv + 3);
 		if (strcmp(argv[2], "ca") == 0 && argc >= 4 &&
 		    strcmp(argv[3], "chain") == 0)
 			return cmd_chain(argc - 4, argv + 4);

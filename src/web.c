@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "api.h"
 #include "der.h"
 #include "http.h"
 
@@ -184,6 +185,26 @@ const struct route web_routes[] = {
 	  "CA certificate (root, issuing), DER: the caIssuers target." },
 	{ "POST", "/tsa", tsa_post, R_PUBLIC, 16384,
 	  "RFC 3161 time-stamp request, application/timestamp-query." },
+
+	{ "POST", "/api/v1/auth/login", api_login, R_PUBLIC, 4096,
+	  "Staff login: password and TOTP; a session token and cookie." },
+	{ "POST", "/api/v1/auth/logout", api_logout, R_STAFF, 0,
+	  "Ends the session." },
+	{ "GET", "/api/v1/me", api_me, R_STAFF | R_CLIENT, 0,
+	  "Who the credentials belong to." },
+	{ "GET", "/api/v1/agencies", api_agencies_list, R_STAFF, 0,
+	  "Agencies (a verifier sees its own)." },
+	{ "POST", "/api/v1/agencies", api_agency_create, R_OPERATOR, 16384,
+	  "Creates an agency with its PKS and e-mail domains." },
+	{ "GET", "/api/v1/agencies/*", api_agency_get, R_STAFF, 0,
+	  "One agency." },
+	{ "PUT", "/api/v1/agencies/*", api_agency_update, R_OPERATOR, 16384,
+	  "Changes an agency (PKS, domains, status)." },
+	{ "POST", "/api/v1/users", api_user_create, R_OPERATOR, 4096,
+	  "Creates a staff user; answers the TOTP enrolment URI once." },
+	{ "POST", "/api/v1/api-clients", api_client_create, R_OPERATOR, 4096,
+	  "Creates an agency application's credentials; the secret is shown "
+	  "once." },
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

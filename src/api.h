@@ -1,0 +1,32 @@
+/*
+ * api.h - handlers of the native JSON API (/api/v1), listed in the
+ * route table in web.c.
+ */
+#ifndef SERTEL_API_H
+#define SERTEL_API_H
+
+#include "http.h"
+
+int	api_login(struct req *);
+int	api_logout(struct req *);
+int	api_me(struct req *);
+int	api_agencies_list(struct req *);
+int	api_agency_create(struct req *);
+int	api_agency_get(struct req *);
+int	api_agency_update(struct req *);
+int	api_user_create(struct req *);
+int	api_client_create(struct req *);
+
+/* Shared by the API handlers. */
+const char	*api_str(const json_t *, const char *key);
+/* Runs the audit row for who's action inside the open transaction. */
+int		 api_audit(struct req *, const char *action, const char *object,
+		    json_t *detail, struct err *);
+/* Begins a write transaction, answering 503 itself on failure. */
+int		 api_begin(struct req *);
+/* Commits; on failure rolls back and answers from e. */
+int		 api_commit(struct req *, struct err *);
+/* Rolls back and answers the error e. */
+int		 api_fail(struct req *, struct err *);
+
+#endif
