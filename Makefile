@@ -13,7 +13,9 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-SRC      := $(wildcard src/*.c)
+# docs/openapi.json is served by the binary: xxd turns it into C.
+GEN      := build/gen/openapi.c
+SRC      := $(wildcard src/*.c) $(GEN)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 HDR      := $(wildcard src/*.h)
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -28,6 +30,10 @@ all: build/sertel
 
 deps:
 	@./scripts/deps.sh
+
+$(GEN): docs/openapi.json
+	@mkdir -p build/gen
+	xxd -i docs/openapi.json > $@
 
 build/sertel: $(SRC) $(HDR) Makefile
 	@mkdir -p build
@@ -68,7 +74,7 @@ test-unit: build/test_unit
 	./build/test_unit
 
 test-e2e: build/sertel
-	SERTEL=build/sertel bash tests/e2e/pki.sh
+	SERTEL=build/sertel bash tests/e2e/run.sh
 
 # The sanitizer build runs the unit and the end-to-end tests again.
 test-asan: build/asan/sertel build/asan/test_unit
@@ -76,7 +82,7 @@ test-asan: build/asan/sertel build/asan/test_unit
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ./build/asan/test_unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    SERTEL=build/asan/sertel bash tests/e2e/pki.sh
+	    SERTEL=build/asan/sertel bash tests/e2e/run.sh
 
 check-docs: build/sertel
 	@./build/sertel help errors | diff -u docs/errors.md - && \

@@ -17,6 +17,22 @@ int	api_agency_update(struct req *);
 int	api_user_create(struct req *);
 int	api_client_create(struct req *);
 
+/* api_ra.c: the registration workflow */
+int	api_app_register(struct req *);
+int	api_app_self(struct req *);
+int	api_app_bulk(struct req *);
+int	api_app_list(struct req *);
+int	api_app_get(struct req *);
+int	api_app_selfie(struct req *);
+int	api_app_confirm(struct req *);
+int	api_app_approve(struct req *);
+int	api_app_reject(struct req *);
+int	api_app_cancel(struct req *);
+int	api_activation_get(struct req *);
+int	api_activation_submit(struct req *);
+int	api_activation_resend(struct req *);
+int	api_bsre_registration(struct req *);
+
 /* Shared by the API handlers. */
 const char	*api_str(const json_t *, const char *key);
 /* Runs the audit row for who's action inside the open transaction. */

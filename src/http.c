@@ -354,6 +354,19 @@ client_ip(struct MHD_Connection *c, char *out, size_t n)
 		    sa)->sin6_addr, out, (socklen_t)n);
 }
 
+/* The BSrE API's own 401 shape, which its clients parse. */
+static void
+bsre_unauthorized(struct req *r)
+{
+	char ts[40];
+	json_t *j;
+
+	fmt_time_iso(now_utc(), ts, sizeof(ts));
+	j = json_pack("{s:s, s:i, s:s, s:s}", "timestamp", ts, "status", 401,
+	    "error", "Unauthorized", "path", r->path);
+	http_json_value(r, 401, j);
+}
+
 static void
 dispatch(struct req *r)
 {
@@ -383,7 +396,12 @@ dispatch(struct req *r)
 			return;
 		}
 		if (rc == 1 || r->who.role == R_PUBLIC) {
-			http_error(r, ERR_UNAUTHORIZED, NULL);
+			if (strncmp(r->path, "/api/v2/", 8) == 0 ||
+			    strncmp(r->path, "/api/sign/", 10) == 0 ||
+			    strncmp(r->path, "/api/user/", 10) == 0)
+				bsre_unauthorized(r);
+			else
+				http_error(r, ERR_UNAUTHORIZED, NULL);
 			return;
 		}
 		if ((rt->roles & r->who.role) == 0) {

@@ -20,6 +20,10 @@
 #include "agency.h"
 #include "audit.h"
 #include "http.h"
+#include "registry.h"
+#include "outbox.h"
+#include "ra.h"
+#include "mail.h"
 
 #define MAXOPT	8
 
@@ -119,9 +123,15 @@ static const char help_text[] =
 "                                     a staff user (ADMIN, RA, AGENCY_VERIFIER);\n"
 "                                     password from FILE or stdin; prints the\n"
 "                                     TOTP enrolment URI once\n"
+"  admin mail test --to ADDRESS [--dir DIR]\n"
+"                                     send a test e-mail with the mail.* settings\n"
 "  audit verify [--dir DIR]           check the audit log's hash chain\n"
 "  bench issue [--count N] [--dir DIR]\n"
 "                                     issue N certificates in-process, print rate\n"
+"  registry-sim --people FILE.json [--listen HOST:PORT] [--fail REGISTRY]\n"
+"               [--delay-ms N] | --generate N --out DIR [--seed S] [--agency NAME]\n"
+"                                     SANDBOX Dukcapil/BKN/SIPP with synthetic\n"
+"                                     people (default 127.0.0.1:8090), or make them\n"
 "  help [errors]                      this text, or the error table (Markdown)\n";
 
 static int
@@ -238,7 +248,15 @@ cmd_serve(int argc, char **argv)
 	store_close(s);
 	if (getenv("SERTEL_DEBUG") != NULL)
 		log_set_level(LOG_DEBUG);
-	r = http_serve(&c, p, opt(&o, "listen", c.listen), NULL, 0, &e);
+	{
+		struct ra ra = { &c, p->audit_key };
+		struct worker w[] = {
+			{ "mailer", outbox_round, &c },
+			{ "checks", ra_check_round, &ra },
+		};
+		r = http_serve(&c, p, opt(&o, "listen", c.listen), w,
+		    sizeof(w) / sizeof(w[0]), &e);
+	}
 	pki_free(p);
 	return r == -1 ? fail(&e) : 0;
 }
@@ -536,6 +554,27 @@ out:
 }
 
 static int
+cmd_mail(int argc, char **argv)
+{
+	static const char *const allowed[] = { "dir", "to", NULL };
+	struct opts o;
+	struct config c;
+	struct err e = { 0 };
+	int r;
+
+	if (argc < 1 || strcmp(argv[0], "test") != 0)
+		return usage("admin mail test --to ADDRESS [--dir DIR]");
+	if ((r = opts_parse(&o, argc - 1, argv + 1, allowed)) != 0)
+		return r;
+	if (opt(&o, "to", NULL) == NULL || o.npos != 0)
+		return usage("admin mail test needs --to ADDRESS");
+	if (load(&c, &o, &e) == -1 ||
+	    mail_cli_test(&c, opt(&o, "to", ""), &e) == -1)
+		return fail(&e);
+	return 0;
+}
+
+static int
 cmd_bench(int argc, char **argv)
 {
 	static const char *const allowed[] = { "dir", "count", NULL };
@@ -610,11 +649,15 @@ main(int argc, char **argv)
 		return cmd_audit(argc - 2, argv + 2);
 	if (strcmp(argv[1], "bench") == 0)
 		return cmd_bench(argc - 2, argv + 2);
+	if (strcmp(argv[1], "registry-sim") == 0)
+		return registry_sim_main(argc - 2, argv + 2);
 	if (strcmp(argv[1], "admin") == 0 && argc >= 3) {
 		if (strcmp(argv[2], "cert") == 0)
 			return cmd_cert(argc - 3, argv + 3);
 		if (strcmp(argv[2], "user") == 0)
 			return cmd_user(argc - 3, argv + 3);
+		if (strcmp(argv[2], "mail") == 0)
+			return cmd_mail(argc - 3, argv + 3);
 		if (strcmp(argv[2], "ca") == 0 && argc >= 4 &&
 		    strcmp(argv[3], "chain") == 0)
 			return cmd_chain(argc - 4, argv + 4);

@@ -136,6 +136,7 @@ static const char *migrations[] = {
 	"  consent_at BIGINT,"
 	"  consent_ip TEXT,"
 	"  reason TEXT,"
+	"  lang TEXT NOT NULL DEFAULT 'id',"
 	"  check_attempts INTEGER NOT NULL DEFAULT 0,"
 	"  next_check_at BIGINT,"
 	"  registry_log TEXT,"

@@ -6,7 +6,10 @@
  * The table is the one place that says which method and path reach
  * which handler with which role; docs/api.md is checked against it.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -172,6 +175,102 @@ tsa_post(struct req *r)
 	return ret;
 }
 
+/* docs/openapi.json, embedded by the build (build/gen/openapi.c). */
+extern unsigned char docs_openapi_json[];
+extern unsigned int docs_openapi_json_len;
+
+static int
+openapi(struct req *r)
+{
+	snprintf(r->cache, sizeof(r->cache), "max-age=3600, public");
+	return http_bytes(r, 200, "application/json; charset=utf-8",
+	    docs_openapi_json, docs_openapi_json_len);
+}
+
+/*
+ * Development mode only: the local mailbox, so that a newcomer running
+ * `make run` can open the links the service e-mails. Without dev_mode
+ * these pages do not exist (404).
+ */
+static int
+mailbox_name_ok(const char *n)
+{
+	size_t i, l = strlen(n);
+
+	if (l < 5 || l > 200 || strcmp(n + l - 4, ".eml") != 0 || n[0] == '.')
+		return 0;
+	for (i = 0; i < l; i++)
+		if (!(isalnum((unsigned char)n[i]) || strchr("@._-+", n[i])))
+			return 0;
+	return 1;
+}
+
+static int
+html_escape(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" :
+		    *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+		if (rep != NULL ? buf_addstr(b, rep) : buf_add(b, s, 1))
+			return -1;
+	}
+	return 0;
+}
+
+static int
+dev_mailbox(struct req *r)
+{
+	char path[600];
+	struct dirent **list = NULL;
+	struct buf b;
+	int i, n, ret;
+
+	if (!http_config(r)->dev_mode)
+		return http_error(r, ERR_NOT_FOUND, NULL);
+	snprintf(path, sizeof(path), "%s/mailbox", http_config(r)->dir);
+	buf_init(&b, 4u << 20);
+	buf_addstr(&b, "<!doctype html><html lang=\"id\"><meta charset=\"utf-8\">"
+	    "<title>Kotak surat pengembangan</title><h1>Kotak surat "
+	    "pengembangan / development mailbox</h1><p>Mode pengembangan: "
+	    "e-mail tidak dikirim, tetapi disimpan di sini.</p><ul>");
+	n = scandir(path, &list, NULL, alphasort);
+	for (i = n - 1; i >= 0; i--) {
+		if (mailbox_name_ok(list[i]->d_name)) {
+			buf_addstr(&b, "<li><a href=\"/dev/mailbox/");
+			html_escape(&b, list[i]->d_name);
+			buf_addstr(&b, "\">");
+			html_escape(&b, list[i]->d_name);
+			buf_addstr(&b, "</a></li>");
+		}
+		free(list[i]);
+	}
+	free(list);
+	buf_addstr(&b, "</ul></html>");
+	ret = http_bytes(r, 200, "text/html; charset=utf-8", b.data, b.len);
+	buf_cleanup(&b);
+	return ret;
+}
+
+static int
+dev_mailbox_one(struct req *r)
+{
+	char path[1024];
+	struct buf b;
+	int ret;
+
+	if (!http_config(r)->dev_mode || !mailbox_name_ok(r->cap[0]))
+		return http_error(r, ERR_NOT_FOUND, NULL);
+	/* mailbox_name_ok bounds the name to 200 characters. */
+	if (snprintf(path, sizeof(path), "%s/mailbox/%.200s",
+	    http_config(r)->dir, r->cap[0]) >= (int)sizeof(path))
+		return http_error(r, ERR_NOT_FOUND, NULL);
+	if (file_read(path, &b, 8u << 20) == -1)
+		return http_error(r, ERR_NOT_FOUND, NULL);
+	ret = http_bytes(r, 200, "text/plain; charset=utf-8", b.data, b.len);
+	buf_cleanup(&b);
+	return ret;
+}
+
 const struct route web_routes[] = {
 	{ "GET", "/healthz", healthz, R_PUBLIC, 0,
 	  "Liveness and database check." },
@@ -186,6 +285,12 @@ const struct route web_routes[] = {
 	{ "POST", "/tsa", tsa_post, R_PUBLIC, 16384,
 	  "RFC 3161 time-stamp request, application/timestamp-query." },
 
+	{ "GET", "/api/v1/openapi.json", openapi, R_PUBLIC, 0,
+	  "This API described in OpenAPI 3 (docs/openapi.json)." },
+	{ "GET", "/dev/mailbox", dev_mailbox, R_PUBLIC, 0,
+	  "Development mode only: the local mailbox." },
+	{ "GET", "/dev/mailbox/*", dev_mailbox_one, R_PUBLIC, 0,
+	  "Development mode only: one message of the local mailbox." },
 	{ "POST", "/api/v1/auth/login", api_login, R_PUBLIC, 4096,
 	  "Staff login: password and TOTP; a session token and cookie." },
 	{ "POST", "/api/v1/auth/logout", api_logout, R_STAFF, 0,
@@ -205,6 +310,37 @@ const struct route web_routes[] = {
 	{ "POST", "/api/v1/api-clients", api_client_create, R_OPERATOR, 4096,
 	  "Creates an agency application's credentials; the secret is shown "
 	  "once." },
+
+	{ "POST", "/api/v1/applications", api_app_register,
+	  R_STAFF | R_CLIENT, 4096, "Registers one applicant (P1)." },
+	{ "POST", "/api/v1/applications/bulk", api_app_bulk,
+	  R_STAFF | R_CLIENT, 2u << 20, "Registers applicants from CSV." },
+	{ "GET", "/api/v1/applications", api_app_list, R_STAFF, 0,
+	  "The review queue of the caller's agency." },
+	{ "GET", "/api/v1/applications/*", api_app_get, R_STAFF, 0,
+	  "One application with its registry answers." },
+	{ "GET", "/api/v1/applications/*/selfie", api_app_selfie, R_STAFF, 0,
+	  "The applicant's selfie." },
+	{ "POST", "/api/v1/applications/*/confirm", api_app_confirm, R_STAFF,
+	  1024, "Confirms a self-made application." },
+	{ "POST", "/api/v1/applications/*/approve", api_app_approve, R_STAFF,
+	  4096, "Approves after manual review (P4)." },
+	{ "POST", "/api/v1/applications/*/reject", api_app_reject, R_STAFF,
+	  4096, "Rejects after manual review, with a reason." },
+	{ "POST", "/api/v1/applications/*/cancel", api_app_cancel, R_STAFF,
+	  4096, "Cancels an open application." },
+	{ "POST", "/api/v1/apply", api_app_self, R_PUBLIC, 4096,
+	  "An applicant applies by himself (R4)." },
+	{ "POST", "/api/v1/activation/resend", api_activation_resend,
+	  R_PUBLIC, 1024, "A new activation link, if the address has one." },
+	{ "GET", "/api/v1/activation/*", api_activation_get, R_PUBLIC, 0,
+	  "What an activation link is for." },
+	{ "POST", "/api/v1/activation/*", api_activation_submit, R_PUBLIC,
+	  6u << 20, "The applicant's data, selfie and consent (P2)." },
+	{ "POST", "/api/v2/user/registration", api_bsre_registration, R_CLIENT,
+	  8u << 20, "BSrE Esign v2 registration (P1)." },
+	{ "POST", "/api/v2/user/register", api_bsre_registration, R_CLIENT,
+	  8u << 20, "BSrE Esign v2 registration, the other spelling." },
 };
 
 const size_t web_nroutes = sizeof(web_routes) / sizeof(web_routes[0]);

@@ -14,6 +14,10 @@ static const struct {
 } suites[] = {
 	{ "errors", run_errors_tests },
 	{ "routes", run_routes_tests },
+	{ "openapi", run_openapi_tests },
+	{ "ident", run_ident_tests },
+	{ "mail", run_mail_tests },
+	{ "image", run_image_tests },
 	{ "der", run_der_tests },
 	{ "serial", run_serial_tests },
 	{ "audit", run_audit_tests },

@@ -28,6 +28,10 @@ int	run_audit_tests(void);
 int	run_routes_tests(void);
 int	run_errors_tests(void);
 int	run_der_tests(void);
+int	run_openapi_tests(void);
+int	run_ident_tests(void);
+int	run_mail_tests(void);
+int	run_image_tests(void);
 
 /* Creates a fresh directory /tmp/sertel-unit-XXXXXX into out. */
 int	unit_tmpdir(char *out, size_t outsz);

@@ -1,0 +1,435 @@
+/*
+ * api_ra.c - the registration workflow over HTTP: registering applicants
+ * (one, in bulk from CSV, or by themselves), the verifier's queue and
+ * decisions, the activation link, and BSrE v2's registration call.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "ra.h"
+
+static struct ra *
+ra_of(struct req *r, struct ra *ra)
+{
+	ra->cfg = http_config(r);
+	ra->audit_key = http_pki(r)->audit_key;
+	return ra;
+}
+
+/* Answers an error from e after a rollback; names the field if any. */
+static int
+fail(struct req *r, struct err *e)
+{
+	if (e->code == ERR_VALIDATION)
+		r->err_field = e->detail;
+	return api_fail(r, e);
+}
+
+int
+api_app_register(struct req *r)
+{
+	struct ra ra;
+	struct app a;
+	struct err e = { 0 };
+	json_t *j;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	if (api_begin(r) == -1) {
+		json_decref(j);
+		return 0;
+	}
+	if (ra_register(ra_of(r, &ra), r->store, &r->who, api_str(j, "agency"),
+	    api_str(j, "name"), api_str(j, "email"), r->who.role == R_CLIENT ?
+	    "api" : "verifier", r->lang_en, &a, &e) == -1 ||
+	    api_commit(r, &e) == -1) {
+		json_decref(j);
+		return r->status ? 0 : fail(r, &e);
+	}
+	json_decref(j);
+	http_wake(r);
+	return http_json_value(r, 201, ra_app_json(&a, 0));
+}
+
+int
+api_app_self(struct req *r)
+{
+	struct principal anon;
+	struct ra ra;
+	struct app a;
+	struct err e = { 0 };
+	json_t *j;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	memset(&anon, 0, sizeof(anon));
+	anon.role = R_PUBLIC;
+	if (api_str(j, "agency") == NULL) {
+		json_decref(j);
+		r->err_field = "agency";
+		return http_error(r, ERR_VALIDATION, NULL);
+	}
+	if (api_begin(r) == -1) {
+		json_decref(j);
+		return 0;
+	}
+	if (ra_register(ra_of(r, &ra), r->store, &anon, api_str(j, "agency"),
+	    api_str(j, "name"), api_str(j, "email"), "self", r->lang_en, &a,
+	    &e) == -1 || api_commit(r, &e) == -1) {
+		json_decref(j);
+		return r->status ? 0 : fail(r, &e);
+	}
+	json_decref(j);
+	return http_json_value(r, 201, json_pack("{s:s, s:s, s:s}", "id",
+	    a.pid, "status", a.status, "next", "confirmation by the agency "
+	    "verifier"));
+}
+
+/* Splits one CSV line into at most two fields (name, email); quotes
+ * around a field are removed, "" inside quotes is one ". */
+static int
+csv_fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *p = line, *w;
+
+	while (n < max) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		f[n++] = w = p;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				if (*p == '\0')
+					return -1;
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else
+					*w++ = *p++;
+			}
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p != ',' && *p != '\0')
+				return -1;
+		} else {
+			while (*p != ',' && *p != '\0')
+				p++;
+			w = p;
+			while (w > f[n - 1] && (w[-1] == ' ' || w[-1] == '\t'))
+				w--;
+		}
+		if (*p == '\0') {
+			*w = '\0';
+			return (int)n;
+		}
+		p++;
+		*w = '\0';
+	}
+	return (int)n;
+}
+
+int
+api_app_bulk(struct req *r)
+{
+	struct ra ra;
+	struct app a;
+	struct err e;
+	char *text, *line, *next, *f[3];
+	const char *agency = http_arg(r, "agency");
+	json_t *results = json_array(), *row;
+	long created = 0, failed = 0, lineno = 0;
+	int nf;
+
+	if (buf_cstr(&r->body) == -1)
+		return http_error(r, ERR_BODY_TOO_LARGE, NULL);
+	text = (char *)r->body.data;
+	if (text == NULL || *text == '\0') {
+		json_decref(results);
+		r->err_field = "csv";
+		return http_error(r, ERR_VALIDATION, NULL);
+	}
+	ra_of(r, &ra);
+	/* One transaction per row: a bad row never costs the good ones. */
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (*line != '\0' && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
+		if (*line == '\0')
+			continue;
+		memset(&e, 0, sizeof(e));
+		nf = csv_fields(line, f, 3);
+		if (lineno == 1 && nf >= 2 && (strcasecmp(f[0], "nama") == 0 ||
+		    strcasecmp(f[0], "name") == 0))
+			continue;			/* header */
+		if (nf != 2)
+			err_set(&e, ERR_VALIDATION, "line must be name,email");
+		else if (r->store->ops->begin(r->store, &e) == 0) {
+			if (ra_register(&ra, r->store, &r->who, agency, f[0],
+			    f[1], r->who.role == R_CLIENT ? "api" : "verifier",
+			    r->lang_en, &a, &e) == -1 ||
+			    r->store->ops->commit(r->store, &e) == -1)
+				r->store->ops->rollback(r->store);
+		}
+		if (e.code == ERR_OK) {
+			created++;
+			row = json_pack("{s:I, s:s, s:s, s:s}", "line",
+			    (json_int_t)lineno, "email", a.email, "result",
+			    "created", "id", a.pid);
+		} else {
+			const struct err_info *ei = err_info(e.code);
+			failed++;
+			row = json_pack("{s:I, s:s, s:{s:s, s:s}}", "line",
+			    (json_int_t)lineno, "result", "error", "error",
+			    "code", ei->name, "message", r->lang_en ? ei->msg_en :
+			    ei->msg_id);
+			if (e.code == ERR_VALIDATION)
+				json_object_set_new(json_object_get(row, "error"),
+				    "field", json_string(e.detail));
+			if (nf >= 2)
+				json_object_set_new(row, "email",
+				    json_string(f[1]));
+		}
+		json_array_append_new(results, row);
+		if (lineno > 10000)
+			break;
+	}
+	if (created > 0)
+		http_wake(r);
+	return http_json_value(r, failed == 0 ? 201 : created > 0 ? 207 : 422,
+	    json_pack("{s:I, s:I, s:o}", "created", (json_int_t)created,
+	    "failed", (json_int_t)failed, "results", results));
+}
+
+int
+api_app_list(struct req *r)
+{
+	struct err e = { 0 };
+	json_t *arr = ra_list(r->store, &r->who, http_arg(r, "status"), &e);
+
+	if (arr == NULL)
+		return http_error(r, ERR_STORE, e.detail);
+	return http_json_value(r, 200, json_pack("{s:o}", "applications",
+	    arr));
+}
+
+int
+api_app_get(struct req *r)
+{
+	struct app a;
+	struct err e = { 0 };
+	json_t *j;
+	int rc;
+
+	if ((rc = ra_get(r->store, &r->who, r->cap[0], &a, &e)) != 0)
+		return http_error(r, rc == 1 ? ERR_NOT_FOUND : ERR_STORE,
+		    e.detail);
+	j = ra_app_json(&a, 1);
+	json_object_set_new(j, "registry_log", ra_registry_log(r->store, a.id,
+	    &e));
+	return http_json_value(r, 200, j);
+}
+
+struct blob {
+	struct buf	*b;
+};
+
+static int
+selfie_cb(void *arg, const struct srow *row)
+{
+	struct buf *b = arg;
+	size_t n = 0;
+	const void *p = srow_blob(row, 0, &n);
+
+	return p != NULL && n > 0 ? buf_add(b, p, n) : 0;
+}
+
+int
+api_app_selfie(struct req *r)
+{
+	struct app a;
+	struct err e = { 0 };
+	struct buf b;
+	int rc;
+
+	if ((rc = ra_get(r->store, &r->who, r->cap[0], &a, &e)) != 0)
+		return http_error(r, rc == 1 ? ERR_NOT_FOUND : ERR_STORE,
+		    e.detail);
+	buf_init(&b, 16u << 20);
+	if (store_q(r->store, "SELECT selfie FROM applications WHERE id = ?",
+	    selfie_cb, &b, &e, SV_I(a.id)) == -1 || b.len == 0) {
+		buf_cleanup(&b);
+		return http_error(r, ERR_NOT_FOUND, e.detail);
+	}
+	rc = http_bytes(r, 200, "image/jpeg", b.data, b.len);
+	buf_cleanup(&b);
+	return rc;
+}
+
+static int
+decide(struct req *r, enum ra_event ev)
+{
+	struct ra ra;
+	struct app a;
+	struct err e = { 0 };
+	json_t *j = NULL;
+	const char *reason = NULL;
+	int rc;
+
+	if (r->body.len > 0) {
+		if ((j = http_json_body(r)) == NULL)
+			return 0;
+		reason = api_str(j, "reason");
+	}
+	if (api_begin(r) == -1) {
+		json_decref(j);
+		return 0;
+	}
+	if ((rc = ra_get(r->store, &r->who, r->cap[0], &a, &e)) != 0 ||
+	    ra_transition(ra_of(r, &ra), r->store, &a, ev, &r->who, reason,
+	    &e) == -1 || api_commit(r, &e) == -1) {
+		json_decref(j);
+		return r->status ? 0 : fail(r, &e);
+	}
+	json_decref(j);
+	http_wake(r);
+	return http_json_value(r, 200, ra_app_json(&a, 0));
+}
+
+int
+api_app_confirm(struct req *r)
+{
+	return decide(r, RA_CONFIRM);
+}
+
+int
+api_app_approve(struct req *r)
+{
+	return decide(r, RA_APPROVE);
+}
+
+int
+api_app_reject(struct req *r)
+{
+	return decide(r, RA_REJECT);
+}
+
+int
+api_app_cancel(struct req *r)
+{
+	return decide(r, RA_CANCEL);
+}
+
+int
+api_activation_get(struct req *r)
+{
+	struct app a;
+	struct err e = { 0 };
+	long long exp = 0;
+	int rc;
+
+	if ((rc = ra_link(r->store, r->cap[0], &a, &exp, &e)) != 0)
+		return http_error(r, rc == 1 ? ERR_LINK_INVALID : ERR_STORE,
+		    e.detail);
+	return http_json_value(r, 200, json_pack("{s:s, s:s, s:s, s:I, "
+	    "s:{s:s, s:s}, s:s}", "name", a.name, "email", a.email, "status",
+	    a.status, "expires_at", (json_int_t)exp, "documents",
+	    "privacy_policy", RA_PRIVACY_VERSION, "holder_agreement",
+	    RA_AGREEMENT_VERSION, "reason", a.reason));
+}
+
+int
+api_activation_submit(struct req *r)
+{
+	struct ra ra;
+	struct err e = { 0 };
+	json_t *j;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	if (api_begin(r) == -1) {
+		json_decref(j);
+		return 0;
+	}
+	if (ra_submit(ra_of(r, &ra), r->store, r->cap[0], j, r->ip, &e) == -1 ||
+	    api_commit(r, &e) == -1) {
+		json_decref(j);
+		return r->status ? 0 : fail(r, &e);
+	}
+	json_decref(j);
+	http_wake(r);
+	return http_json_value(r, 202, json_pack("{s:s, s:s}", "status",
+	    "SUBMITTED", "holder_status", "WAITING_FOR_VERIFICATION"));
+}
+
+int
+api_activation_resend(struct req *r)
+{
+	struct ra ra;
+	struct err e = { 0 };
+	json_t *j;
+	const char *email;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	email = api_str(j, "email");
+	if (email != NULL && api_begin(r) == 0) {
+		if (ra_resend(ra_of(r, &ra), r->store, email, &e) == -1 ||
+		    api_commit(r, &e) == -1) {
+			json_decref(j);
+			return r->status ? 0 : fail(r, &e);
+		}
+		http_wake(r);
+	}
+	json_decref(j);
+	/* The same answer whether or not the address is known. */
+	return http_json(r, 202, "{\"status\":\"accepted\"}");
+}
+
+/* BSrE v2: {nama, email[, oid_instansi]} from an agency application. */
+int
+api_bsre_registration(struct req *r)
+{
+	struct ra ra;
+	struct app a;
+	struct err e = { 0 };
+	const struct err_info *ei;
+	json_t *j;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	if (api_begin(r) == -1) {
+		json_decref(j);
+		return 0;
+	}
+	if (ra_register(ra_of(r, &ra), r->store, &r->who, NULL,
+	    api_str(j, "nama"), api_str(j, "email"), "api", r->lang_en, &a,
+	    &e) == -1 || api_commit(r, &e) == -1) {
+		json_decref(j);
+		if (r->status)
+			return 0;
+		r->store->ops->rollback(r->store);
+		ei = err_info(e.code);
+		return http_json_value(r, (unsigned)ei->http_status, json_pack(
+		    "{s:b, s:i, s:s, s:s}", "success", 0, "status_code",
+		    ei->http_status, "message", r->lang_en ? ei->msg_en :
+		    ei->msg_id, "error", ei->name));
+	}
+	json_decref(j);
+	http_wake(r);
+	return http_json_value(r, 200, json_pack("{s:b, s:i, s:s, s:{s:s, "
+	    "s:s, s:s}}", "success", 1, "status_code", 200, "message",
+	    r->lang_en ? "Registration accepted; the activation link was "
+	    "e-mailed." : "Pendaftaran diterima; tautan aktivasi telah "
+	    "dikirim ke e-mail.", "data", "id", a.pid, "email", a.email,
+	    "status", ra_holder_status(a.status)));
+}

@@ -1,0 +1,334 @@
+/*
+ * mail_templates.c - the e-mails of the registration workflow, each in
+ * Indonesian and English, filled from a JSON object of variables.
+ *
+ * The texts are a static table rather than files so that a template and
+ * the code that names its variables can never be out of step, and a unit
+ * test renders every one of them. A {{var}} whose variable is missing is
+ * an error, not an empty string: a message that says "Yth. ," or has no
+ * link is worse than no message. Plain text only; every link stands on a
+ * line of its own so that mail clients make it clickable whole.
+ *
+ * Register: formal Indonesian as a government service writes it ("Yth.",
+ * "Hormat kami"), one polite and concise English equivalent.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mail.h"
+
+#define SIGN_ID \
+	"\n" \
+	"Hormat kami,\n" \
+	"Layanan Sertifikat Elektronik\n" \
+	"\n" \
+	"E-mail ini dikirim secara otomatis; mohon tidak membalas e-mail ini.\n"
+
+#define SIGN_EN \
+	"\n" \
+	"Yours faithfully,\n" \
+	"Electronic Certificate Service\n" \
+	"\n" \
+	"This message was sent automatically; please do not reply to it.\n"
+
+static const struct template {
+	const char	*name;
+	const char	*subject_id;
+	const char	*text_id;
+	const char	*subject_en;
+	const char	*text_en;
+} templates[] = {
+	{ "activation_link",
+	  "Aktivasi akun sertifikat elektronik Anda",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "{{agency}} telah mendaftarkan Anda sebagai calon pemilik sertifikat\n"
+	  "elektronik. Untuk melanjutkan, silakan buka tautan berikut dan\n"
+	  "lengkapi data Anda:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Tautan ini hanya dapat digunakan satu kali dan berlaku sampai\n"
+	  "{{expires}}. Jika tautan sudah tidak berlaku, Anda dapat meminta\n"
+	  "tautan baru.\n"
+	  "\n"
+	  "Mohon siapkan terlebih dahulu:\n"
+	  "- NIK (Nomor Induk Kependudukan) sesuai KTP elektronik;\n"
+	  "- NIP bagi ASN atau NRP bagi anggota POLRI;\n"
+	  "- swafoto (foto wajah) yang jelas, tanpa masker dan kacamata hitam.\n"
+	  "\n"
+	  "Layanan ini tidak dipungut biaya apa pun. Kami tidak pernah meminta\n"
+	  "pembayaran, kata sandi, passphrase, atau kode OTP melalui e-mail\n"
+	  "maupun telepon.\n"
+	  "\n"
+	  "Jika Anda tidak merasa didaftarkan, abaikan e-mail ini atau hubungi\n"
+	  "verifikator instansi Anda.\n"
+	  SIGN_ID,
+	  "Activate your electronic certificate account",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "{{agency}} has registered you to receive an electronic certificate.\n"
+	  "To continue, please open the link below and complete your details:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "The link can be used only once and is valid until {{expires}}. If it\n"
+	  "has expired, you can request a new one.\n"
+	  "\n"
+	  "Please have the following ready:\n"
+	  "- your NIK (population identity number) as shown on your electronic\n"
+	  "  identity card (KTP-el);\n"
+	  "- your NIP if you are a civil servant (ASN), or your NRP if you are a\n"
+	  "  member of the police (POLRI);\n"
+	  "- a clear selfie of your face, without a mask or sunglasses.\n"
+	  "\n"
+	  "This service is free of charge. We never ask for payment, passwords,\n"
+	  "passphrases or OTP codes by e-mail or telephone.\n"
+	  "\n"
+	  "If you did not expect this registration, please ignore this message\n"
+	  "or contact your agency's verifier.\n"
+	  SIGN_EN },
+
+	{ "application_rejected",
+	  "Permohonan sertifikat elektronik Anda perlu diperbaiki",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Mohon maaf, permohonan sertifikat elektronik Anda belum dapat kami\n"
+	  "setujui dengan alasan berikut:\n"
+	  "\n"
+	  "{{reason}}\n"
+	  "\n"
+	  "Silakan perbaiki data Anda dan ajukan kembali permohonan melalui\n"
+	  "tautan berikut:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Apabila ada pertanyaan, silakan hubungi verifikator instansi Anda.\n"
+	  SIGN_ID,
+	  "Your electronic certificate application needs correcting",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "We regret that we cannot approve your electronic certificate\n"
+	  "application yet, for the following reason:\n"
+	  "\n"
+	  "{{reason}}\n"
+	  "\n"
+	  "Please correct your details and submit your application again\n"
+	  "through the link below:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "If you have any questions, please contact your agency's verifier.\n"
+	  SIGN_EN },
+
+	{ "application_verified",
+	  "Permohonan sertifikat elektronik Anda telah diverifikasi",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Data permohonan sertifikat elektronik Anda telah berhasil\n"
+	  "diverifikasi.\n"
+	  "\n"
+	  "Langkah berikutnya: Anda akan menerima e-mail terpisah berisi\n"
+	  "tautan untuk membuat passphrase. Passphrase tersebut digunakan\n"
+	  "setiap kali Anda menandatangani dokumen secara elektronik dan hanya\n"
+	  "boleh diketahui oleh Anda sendiri; jangan memberitahukannya kepada\n"
+	  "siapa pun, termasuk petugas kami. Setelah passphrase dibuat,\n"
+	  "sertifikat elektronik Anda akan diterbitkan.\n"
+	  SIGN_ID,
+	  "Your electronic certificate application has been verified",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "The details of your electronic certificate application have been\n"
+	  "verified.\n"
+	  "\n"
+	  "Next step: you will receive a separate e-mail with a link to set\n"
+	  "your passphrase. You will use this passphrase every time you sign a\n"
+	  "document electronically; it must be known to you alone, so never\n"
+	  "share it with anyone, including our staff. Once the passphrase is\n"
+	  "set, your electronic certificate will be issued.\n"
+	  SIGN_EN },
+
+	{ "manual_review_needed",
+	  "Permohonan sertifikat elektronik menunggu verifikasi Anda",
+	  "Yth. {{verifier_name}},\n"
+	  "\n"
+	  "Permohonan sertifikat elektronik atas nama {{applicant_name}} dari\n"
+	  "{{agency}} memerlukan verifikasi manual. Mohon periksa data dan\n"
+	  "swafoto pemohon, lalu setujui atau tolak permohonan tersebut dengan\n"
+	  "menyebutkan alasannya, paling lambat {{due}}.\n"
+	  "\n"
+	  "Permohonan dapat dibuka melalui tautan berikut:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Terima kasih atas kerja sama Anda.\n"
+	  SIGN_ID,
+	  "An electronic certificate application awaits your review",
+	  "Dear {{verifier_name}},\n"
+	  "\n"
+	  "The electronic certificate application of {{applicant_name}} from\n"
+	  "{{agency}} needs manual verification. Please check the applicant's\n"
+	  "details and selfie, then approve or reject the application, giving\n"
+	  "your reasons, by {{due}}.\n"
+	  "\n"
+	  "You can open the application here:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Thank you for your cooperation.\n"
+	  SIGN_EN },
+
+	{ "pks_expiring",
+	  "Perjanjian Kerja Sama {{agency}} akan berakhir",
+	  "Yth. Pengelola Layanan Sertifikat Elektronik {{agency}},\n"
+	  "\n"
+	  "Dengan hormat, kami sampaikan bahwa Perjanjian Kerja Sama (PKS)\n"
+	  "nomor {{pks_number}} tentang pemanfaatan sertifikat elektronik akan\n"
+	  "berakhir pada {{end_date}} ({{days_left}} hari lagi).\n"
+	  "\n"
+	  "Setelah PKS berakhir, pegawai {{agency}} tidak dapat lagi\n"
+	  "mengajukan permohonan sertifikat elektronik. Untuk menjaga\n"
+	  "kelangsungan layanan, mohon segera memproses perpanjangan PKS dan\n"
+	  "menyampaikan salinannya kepada kami.\n"
+	  "\n"
+	  "Atas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih.\n"
+	  SIGN_ID,
+	  "The cooperation agreement of {{agency}} is about to end",
+	  "Dear Electronic Certificate Administrator of {{agency}},\n"
+	  "\n"
+	  "We would like to inform you that cooperation agreement (PKS)\n"
+	  "number {{pks_number}} on the use of electronic certificates ends on\n"
+	  "{{end_date}} (days remaining: {{days_left}}).\n"
+	  "\n"
+	  "Once the agreement has ended, employees of {{agency}} can no longer\n"
+	  "apply for electronic certificates. To keep the service running,\n"
+	  "please arrange the renewal of the agreement and send us a copy.\n"
+	  "\n"
+	  "Thank you for your attention and cooperation.\n"
+	  SIGN_EN },
+
+	{ "mail_test",
+	  "Uji pengiriman e-mail Layanan Sertifikat Elektronik",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "E-mail ini dikirim untuk menguji pengiriman e-mail Layanan\n"
+	  "Sertifikat Elektronik. Jika Anda menerimanya, pengiriman e-mail\n"
+	  "telah berfungsi dengan baik. Tidak ada tindakan yang perlu Anda\n"
+	  "lakukan.\n"
+	  SIGN_ID,
+	  "Electronic Certificate Service e-mail test",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "This message tests the e-mail delivery of the Electronic\n"
+	  "Certificate Service. If you have received it, delivery works. No\n"
+	  "action is needed on your part.\n"
+	  SIGN_EN },
+};
+
+#define VAR_MAX	32
+
+const char *
+mail_template_name(size_t i)
+{
+	if (i >= sizeof(templates) / sizeof(templates[0]))
+		return NULL;
+	return templates[i].name;
+}
+
+/* Checks a value: UTF-8, and no control characters (a body may hold
+ * line breaks and tabs). */
+static int
+value_check(const char *tname, const char *var, const char *v, size_t n,
+    int in_subject, struct err *e)
+{
+	size_t i;
+	unsigned char c;
+
+	if (!mail_utf8_ok(v, n))
+		return err_set(e, ERR_BAD_REQUEST, "template %s: variable %s "
+		    "is not valid UTF-8", tname, var);
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)v[i];
+		if (c >= 0x20 && c != 0x7f)
+			continue;
+		if (!in_subject && (c == '\n' || c == '\r' || c == '\t'))
+			continue;
+		return err_set(e, ERR_BAD_REQUEST, "template %s: variable %s "
+		    "holds a %s", tname, var, c == '\n' || c == '\r' ?
+		    "line break, which a subject cannot" :
+		    "control character");
+	}
+	return 0;
+}
+
+/* Appends src with every {{var}} replaced by its value from vars. */
+static int
+fill(const char *tname, const char *src, json_t *vars, int in_subject,
+    struct buf *out, struct err *e)
+{
+	char var[VAR_MAX + 1], num[32];
+	const char *p = src, *open, *close, *v;
+	json_t *j;
+	size_t n, vn;
+
+	while ((open = strstr(p, "{{")) != NULL) {
+		if (buf_add(out, p, (size_t)(open - p)) == -1)
+			goto full;
+		if ((close = strstr(open + 2, "}}")) == NULL ||
+		    (n = (size_t)(close - open - 2)) == 0 || n > VAR_MAX)
+			return err_set(e, ERR_INTERNAL, "template %s: "
+			    "malformed placeholder", tname);
+		memcpy(var, open + 2, n);
+		var[n] = '\0';
+		j = vars != NULL ? json_object_get(vars, var) : NULL;
+		if (j == NULL)
+			return err_set(e, ERR_INTERNAL, "template %s: variable "
+			    "%s is missing", tname, var);
+		if (json_is_string(j)) {
+			v = json_string_value(j);
+			vn = json_string_length(j);
+		} else if (json_is_integer(j)) {
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(j));
+			v = num;
+			vn = strlen(num);
+		} else
+			return err_set(e, ERR_INTERNAL, "template %s: variable "
+			    "%s must be a string or an integer", tname, var);
+		if (value_check(tname, var, v, vn, in_subject, e) == -1)
+			return -1;
+		if (buf_add(out, v, vn) == -1)
+			goto full;
+		p = close + 2;
+	}
+	if (buf_addstr(out, p) == -1 || buf_cstr(out) == -1)
+		goto full;
+	return 0;
+full:
+	return err_set(e, ERR_INTERNAL, "template %s: the rendered message "
+	    "is larger than its buffer", tname);
+}
+
+int
+mail_render(const char *name, int english, json_t *vars, struct buf *subject,
+    struct buf *text, struct err *e)
+{
+	const struct template *t = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(templates) / sizeof(templates[0]); i++)
+		if (name != NULL && strcmp(templates[i].name, name) == 0)
+			t = &templates[i];
+	if (t == NULL)
+		return err_set(e, ERR_NOT_FOUND, "no mail template '%.64s'",
+		    name != NULL ? name : "");
+	if (vars != NULL && !json_is_object(vars))
+		return err_set(e, ERR_INTERNAL, "template %s: variables must "
+		    "be a JSON object", t->name);
+	if (fill(t->name, english ? t->subject_en : t->subject_id, vars, 1,
+	    subject, e) == -1 ||
+	    fill(t->name, english ? t->text_en : t->text_id, vars, 0, text,
+	    e) == -1)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,560 @@
+#!/usr/bin/python3
+"""End-to-end test of the registration workflow (issue: P1-P4, R1-R5).
+
+Starts, on loopback ports of their own: a real SMTP server (aiosmtpd from
+Debian's python3-aiosmtpd, storing mail in a Maildir), `sertel registry-sim`
+with synthetic people it generated, and `sertel serve` on a fresh instance.
+Then drives the native API as an operator, agency verifiers, an agency
+application and applicants would, and checks what arrives by e-mail.
+
+Prints one `ok N - ...` / `not ok N - ...` line per check and closes with
+`N passed, M failed`; exits non-zero when anything failed. Bounded in time.
+"""
+import base64, email, email.policy, hashlib, hmac, json, os, re
+import shutil, signal, socket, sqlite3, struct, subprocess, sys, tempfile
+import time, traceback, urllib.error, urllib.parse, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SERTEL = os.path.abspath(os.path.join(ROOT, os.environ.get("SERTEL", "build/sertel")))
+BUDGET = float(os.environ.get("E2E_BUDGET", "240"))
+T0 = time.time()
+T = tempfile.mkdtemp(prefix="sertel-reg.")
+PROCS = {}
+N = PASS = FAIL = 0
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+SMTP, SIM, WEB = free_port(), free_port(), free_port()
+BASE = "http://127.0.0.1:%d" % WEB
+D = os.path.join(T, "instance")
+MAILDIR = os.path.join(T, "maildir")
+
+
+def check(desc, fn, *a):
+    global N, PASS, FAIL
+    N += 1
+    if time.time() - T0 > BUDGET:
+        FAIL += 1
+        print("not ok %d - %s (not run: past the %d s budget)" % (N, desc, BUDGET))
+        return None
+    try:
+        r = fn(*a)
+        PASS += 1
+        print("ok %d - %s" % (N, desc))
+        return r
+    except Exception as ex:  # noqa: BLE001 - a failed check, whatever it was
+        FAIL += 1
+        print("not ok %d - %s" % (N, desc))
+        for line in ("%s: %s" % (type(ex).__name__, ex)).splitlines()[:30]:
+            print("#   " + line)
+        for line in traceback.format_exc().splitlines()[-4:]:
+            print("#   " + line)
+        return None
+    finally:
+        sys.stdout.flush()
+
+
+def start(name, argv, env=None):
+    log = open(os.path.join(T, name + ".log"), "ab")
+    PROCS[name] = subprocess.Popen(argv, stdout=log, stderr=log, env=env,
+                                   start_new_session=True)
+
+
+def stop(name):
+    p = PROCS.pop(name, None)
+    if p is None:
+        return None
+    p.send_signal(signal.SIGTERM)
+    try:
+        return p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return p.wait(5)
+
+
+def wait_port(port, secs=10):
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("nothing listens on %d" % port)
+
+
+def sx(*args, stdin=None):
+    r = subprocess.run([SERTEL] + list(args), input=stdin, capture_output=True,
+                       text=True, timeout=60)
+    if r.returncode != 0:
+        raise AssertionError("sertel %s: exit %d: %s" % (" ".join(args), r.returncode, r.stderr.strip()))
+    return r.stdout
+
+
+def http(method, path, body=None, token=None, basic=None, ctype=None, lang=None, raw=False):
+    data = None
+    headers = {}
+    if body is not None:
+        if isinstance(body, (dict, list)):
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        else:
+            data = body if isinstance(body, bytes) else body.encode()
+            headers["Content-Type"] = ctype or "text/csv"
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    if basic:
+        headers["Authorization"] = "Basic " + base64.b64encode(("%s:%s" % basic).encode()).decode()
+    if lang:
+        headers["Accept-Language"] = lang
+    req = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=20) as r:
+            status, out, hdrs = r.status, r.read(), r.headers
+    except urllib.error.HTTPError as e:
+        status, out, hdrs = e.code, e.read(), e.headers
+    if raw:
+        return status, out, hdrs
+    try:
+        return status, json.loads(out.decode() or "null")
+    except ValueError:
+        raise AssertionError("%s %s: %d, not JSON: %r" % (method, path, status, out[:200]))
+
+
+def expect(got, status, code=None):
+    st, j = got
+    if st != status:
+        raise AssertionError("want HTTP %d, got %d: %s" % (status, st, json.dumps(j)[:400]))
+    if code is not None and (not isinstance(j, dict) or j.get("error", {}).get("code") != code):
+        raise AssertionError("want error code %s, got %s" % (code, json.dumps(j)[:400]))
+    return j
+
+
+def totp(uri, off=0):
+    secret = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)["secret"][0]
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    step = int(time.time()) // 30 + off
+    h = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    o = h[19] & 15
+    return "%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def login(user, pw, uri):
+    # A code is accepted once; the next step's code is valid too (drift).
+    for off in (0, 1):
+        st, j = http("POST", "/api/v1/auth/login", {"username": user, "password": pw, "totp": totp(uri, off)})
+        if st == 200:
+            return j["token"]
+    raise AssertionError("login %s: %s" % (user, j))
+
+
+def messages():
+    """Every delivered message, parsed: (to, subject, text, message-id)."""
+    out = []
+    files = []
+    for sub in ("new", "cur"):
+        d = os.path.join(MAILDIR, sub)
+        if os.path.isdir(d):
+            files += [os.path.join(d, f) for f in os.listdir(d)]
+    # In delivery order, which the Maildir's own listing does not keep.
+    files.sort(key=lambda f: (os.stat(f).st_mtime_ns, f))
+    for f in files:
+        with open(f, "rb") as fh:
+            msg = email.message_from_bytes(fh.read(), policy=email.policy.default)
+        body = msg.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        out.append((str(msg["To"]), str(msg["Subject"]), text, str(msg["Message-ID"])))
+    return out
+
+
+def wait_mail(to, pattern, secs=15, after=0):
+    end = time.time() + secs
+    while time.time() < end:
+        found = [m for m in messages() if m[0] == to and re.search(pattern, m[1])]
+        if len(found) > after:
+            return found[after]
+        time.sleep(0.1)
+    raise AssertionError("no mail to %s matching %r within %d s; have: %s" % (
+        to, pattern, secs, [(m[0], m[1]) for m in messages()]))
+
+
+def link_token(msg):
+    m = re.search(r"/aktivasi/([A-Za-z0-9_-]{20,})", msg[2])
+    if not m:
+        raise AssertionError("no activation link in: %s" % msg[2][:500])
+    return m.group(1)
+
+
+def wait_status(token, pid, want, secs=20):
+    end = time.time() + secs
+    j = None
+    while time.time() < end:
+        j = expect(http("GET", "/api/v1/applications/" + pid, token=token), 200)
+        if j["status"] == want:
+            return j
+        time.sleep(0.2)
+    raise AssertionError("application %s: want %s, still %s (%s)" % (pid, want, j and j["status"], j and j.get("reason")))
+
+
+# ---------------------------------------------------------------- setup
+PEOPLE = {}
+CTX = {}
+EMAIL_DOMAIN = "kemenkeu.go.id"
+
+
+def t_setup():
+    sx("init", "--dir", D, "--base-url", BASE)
+    conf = os.path.join(D, "sertel.conf")
+    with open(conf, "a") as f:
+        f.write("\nmail.smtp_url = smtp://127.0.0.1:%d\nmail.starttls = 0\n" % SMTP)
+        f.write("registry.dukcapil_url = http://127.0.0.1:%d/dukcapil/v1\n" % SIM)
+        f.write("registry.bkn_url = http://127.0.0.1:%d/bkn/v1\n" % SIM)
+        f.write("registry.sipp_url = http://127.0.0.1:%d/sipp/v1\n" % SIM)
+        f.write("registry.attempts = 3\nregistry.timeout_ms = 2000\n")
+    # sertel.conf rejects a key given twice? Later lines win; check it parses.
+    sx("admin", "ca", "chain", "--dir", D)
+    pdir = os.path.join(T, "people")
+    sx("registry-sim", "--generate", "16", "--out", pdir, "--seed", "20261125",
+       "--agency", "Kementerian Keuangan")
+    with open(os.path.join(pdir, "people.json")) as f:
+        people = json.load(f)["people"]
+    for p in people:
+        PEOPLE.setdefault(p["category"], []).append(p)
+        p["face_path"] = os.path.join(pdir, p["face"])
+    for cat in ("ASN", "POLRI", "NON_ASN"):
+        if len(PEOPLE.get(cat, [])) < 2:
+            raise AssertionError("generator gave too few %s: %s" % (cat, {k: len(v) for k, v in PEOPLE.items()}))
+    start("smtp", ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % SMTP,
+                   "-c", "aiosmtpd.handlers.Mailbox", MAILDIR])
+    start("sim", [SERTEL, "registry-sim", "--listen", "127.0.0.1:%d" % SIM, "--people",
+                  os.path.join(pdir, "people.json")])
+    start("serve", [SERTEL, "serve", "--dir", D, "--listen", "127.0.0.1:%d" % WEB])
+    for port in (SMTP, SIM, WEB):
+        wait_port(port)
+
+
+def t_staff():
+    out = sx("admin", "user", "add", "--dir", D, "--username", "admin", "--name", "Admin Utama",
+             "--email", "admin@bsre.go.id", "--role", "ADMIN", stdin="kata sandi admin yang panjang\n")
+    CTX["admin"] = login("admin", "kata sandi admin yang panjang", out.strip().splitlines()[-1])
+    a = CTX["admin"]
+    expect(http("POST", "/api/v1/agencies", {"code": "KEMENKEU", "name": "Kementerian Keuangan",
+           "pks_number": "PKS-01/2026", "pks_start": "2026-01-01", "pks_end": "2028-12-31",
+           "domains": [EMAIL_DOMAIN]}, token=a), 201)
+    expect(http("POST", "/api/v1/agencies", {"code": "DINASLAMA", "name": "Dinas Lama",
+           "pks_number": "PKS-07/2024", "pks_start": "2024-01-01", "pks_end": "2025-12-31",
+           "domains": ["lama.go.id"]}, token=a), 201)
+    expect(http("POST", "/api/v1/agencies", {"code": "BAPPEDA", "name": "Bappeda Contoh",
+           "pks_number": "PKS-03/2026", "pks_start": "2026-01-01", "pks_end": "2028-12-31",
+           "domains": ["bappeda.go.id"]}, token=a), 201)
+    for user, agency, mail in (("verif.a", "KEMENKEU", "verif.a@kemenkeu.go.id"),
+                               ("verif.b", "BAPPEDA", "verif.b@bappeda.go.id")):
+        j = expect(http("POST", "/api/v1/users", {"username": user, "name": "Verifikator " + agency,
+                   "email": mail, "role": "AGENCY_VERIFIER", "agency": agency,
+                   "password": "kata sandi verifikator"}, token=a), 201)
+        CTX[user] = login(user, "kata sandi verifikator", j["totp_uri"])
+    j = expect(http("POST", "/api/v1/api-clients", {"agency": "KEMENKEU", "name": "e-Office Kemenkeu"},
+               token=a), 201)
+    CTX["client"] = (j["client_id"], j["client_secret"])
+
+
+def email_of(p):
+    return re.sub(r"[^a-z]+", ".", p["name"].lower()).strip(".") + "@" + EMAIL_DOMAIN
+
+
+def face_b64(p):
+    with open(p["face_path"], "rb") as f:
+        return base64.b64encode(f.read()).decode()
+
+
+def activation(p, face_of=None, **over):
+    d = {"nik": p["nik"], "name": p["name"], "birth_place": p["birth_place"],
+         "birth_date": p["birth_date"], "gender": p["gender"], "category": p["category"],
+         "unit": p.get("unit") or "Biro Umum", "position": p.get("position") or "Analis",
+         "selfie": face_b64(face_of or p),
+         "consent": {"privacy_policy": "2026-1", "holder_agreement": "2026-1"}}
+    if p.get("nip"):
+        d["nip"] = p["nip"]
+    if p.get("nrp"):
+        d["nrp"] = p["nrp"]
+    d.update(over)
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def register(p, token=None):
+    return expect(http("POST", "/api/v1/applications", {"name": p["name"], "email": email_of(p)},
+                  token=token or CTX["verif.a"]), 201)
+
+
+def t_auto(cat, registry):
+    p = PEOPLE[cat][0]
+    app = register(p)
+    assert app["status"] == "NEW" and app["holder_status"] == "NEW", app
+    m = wait_mail(email_of(p), r"Aktivasi")
+    tok = link_token(m)
+    info = expect(http("GET", "/api/v1/activation/" + tok), 200)
+    assert info["documents"]["privacy_policy"] == "2026-1", info
+    expect(http("POST", "/api/v1/activation/" + tok, activation(p)), 202)
+    j = wait_status(CTX["verif.a"], app["id"], "VERIFIED")
+    regs = [c["registry"] for c in j["registry_log"]]
+    assert "dukcapil" in regs and registry in regs, regs
+    assert j["face_score"] >= 0.9, j["face_score"]
+    assert j["holder_status"] == "NO_CERTIFICATE", j
+    wait_mail(email_of(p), r"telah diverifikasi")
+    CTX["used_link"] = tok
+
+
+def t_non_asn():
+    p = PEOPLE["NON_ASN"][0]
+    app = register(p)
+    tok = link_token(wait_mail(email_of(p), r"Aktivasi"))
+    expect(http("POST", "/api/v1/activation/" + tok, activation(p)), 202)
+    j = wait_status(CTX["verif.a"], app["id"], "MANUAL_REVIEW")
+    assert j["holder_status"] == "WAITING_FOR_VERIFICATION", j
+    m = wait_mail("verif.a@kemenkeu.go.id", r"menunggu verifikasi")
+    assert p["name"] in m[2], m[2][:300]
+    q = expect(http("GET", "/api/v1/applications?status=MANUAL_REVIEW", token=CTX["verif.a"]), 200)
+    assert app["id"] in [x["id"] for x in q["applications"]], q
+    st, body, hdr = http("GET", "/api/v1/applications/%s/selfie" % app["id"], token=CTX["verif.a"], raw=True)
+    assert st == 200 and body[:2] == b"\xff\xd8" and hdr["Content-Type"] == "image/jpeg", (st, body[:4])
+    assert b"Exif" not in body[:4096], "metadata left in the selfie"
+    expect(http("POST", "/api/v1/applications/%s/approve" % app["id"], {}, token=CTX["verif.a"]), 200)
+    wait_status(CTX["verif.a"], app["id"], "VERIFIED", 2)
+    wait_mail(email_of(p), r"telah diverifikasi")
+    # A decision is made once.
+    expect(http("POST", "/api/v1/applications/%s/approve" % app["id"], {}, token=CTX["verif.a"]), 409,
+           "wrong_state")
+
+
+def t_face_mismatch():
+    p, other = PEOPLE["ASN"][1], PEOPLE["ASN"][0]
+    app = register(p)
+    tok = link_token(wait_mail(email_of(p), r"Aktivasi"))
+    expect(http("POST", "/api/v1/activation/" + tok, activation(p, face_of=other)), 202)
+    j = wait_status(CTX["verif.a"], app["id"], "REJECTED")
+    assert j["reason"] == "FACE_MISMATCH", j
+    m = wait_mail(email_of(p), r"perlu diperbaiki")
+    assert "wajah" in m[2].lower(), m[2][:400]
+    tok2 = link_token(m)
+    assert tok2 != tok
+    expect(http("GET", "/api/v1/activation/" + tok), 410, "link_invalid")
+    expect(http("POST", "/api/v1/activation/" + tok2, activation(p)), 202)
+    wait_status(CTX["verif.a"], app["id"], "VERIFIED")
+
+
+def t_refusals():
+    a, v = CTX["admin"], CTX["verif.a"]
+    p = PEOPLE["ASN"][2]
+    expect(http("POST", "/api/v1/applications", {"name": "Budi", "email": "budi@lama.go.id",
+           "agency": "DINASLAMA"}, token=a), 403, "pks_invalid")
+    expect(http("POST", "/api/v1/applications", {"name": "Budi", "email": "budi@gmail.com"}, token=v),
+           422, "email_domain")
+    expect(http("POST", "/api/v1/applications", {"name": "Nama Lain", "email": email_of(PEOPLE["ASN"][0])},
+           token=v), 409, "duplicate")
+    expect(http("POST", "/api/v1/activation/" + CTX["used_link"], activation(PEOPLE["ASN"][0])), 410,
+           "link_invalid")
+    app = register(p)
+    tok = link_token(wait_mail(email_of(p), r"Aktivasi"))
+    bad_nik = p["nik"][:6] + "320199" + p["nik"][12:]
+    expect(http("POST", "/api/v1/activation/" + tok, activation(p, nik=bad_nik)), 422, "nik_invalid")
+    expect(http("POST", "/api/v1/activation/" + tok, activation(p, nik="12345")), 422)
+    big = base64.b64encode(b"\xff\xd8\xff\xe0" + os.urandom(2200 * 1024)).decode()
+    expect(http("POST", "/api/v1/activation/" + tok, activation(p, selfie=big)), 413, "selfie_too_large")
+    expect(http("POST", "/api/v1/activation/" + tok, activation(p, selfie=base64.b64encode(
+           b"%PDF-1.7 not an image" * 100).decode())), 422, "selfie_invalid")
+    expect(http("POST", "/api/v1/activation/" + tok, activation(p, consent={"privacy_policy": "2026-1"})),
+           422, "consent_required")
+    st, j = http("POST", "/api/v1/activation/" + tok, b"{not json", ctype="application/json")
+    assert st == 400 and j["error"]["code"] == "bad_json", (st, j)
+    # Nothing above was half-written: the application is still NEW and the
+    # link still works.
+    j = expect(http("GET", "/api/v1/applications/" + app["id"], token=v), 200)
+    assert j["status"] == "NEW" and "nik" not in j, j
+    expect(http("GET", "/api/v1/activation/" + tok), 200)
+    # An expired link.
+    with sqlite3.connect(os.path.join(D, "sertel.db"), timeout=10) as db:
+        db.execute("UPDATE links SET expires_at = 1 WHERE used_at IS NULL AND application_id = "
+                   "(SELECT id FROM applications WHERE public_id = ?)", (app["id"],))
+    expect(http("GET", "/api/v1/activation/" + tok), 410, "link_invalid")
+    e = expect(http("GET", "/api/v1/activation/" + tok, lang="en"), 410)
+    assert "link" in e["error"]["message"].lower(), e
+    expect(http("POST", "/api/v1/activation/resend", {"email": email_of(p)}), 202)
+    expect(http("POST", "/api/v1/activation/resend", {"email": "nobody@kemenkeu.go.id"}), 202)
+    tok3 = link_token(wait_mail(email_of(p), r"Aktivasi", after=1))
+    expect(http("GET", "/api/v1/activation/" + tok3), 200)
+    CTX["open_link"] = (p, app, tok3)
+
+
+def t_bulk():
+    good = [("Andi Wijaya", "andi.wijaya@kemenkeu.go.id"), ('"Sari, Dewi"', "sari.dewi@kemenkeu.go.id"),
+            ("Tono", "tono@kemenkeu.go.id")]
+    lines = ["nama,email"] + ["%s,%s" % g for g in good] + [
+        "Orang Luar,luar@gmail.com", "baris tanpa koma", "Andi Lagi,andi.wijaya@kemenkeu.go.id"]
+    j = expect(http("POST", "/api/v1/applications/bulk", "\r\n".join(lines) + "\r\n", token=CTX["verif.a"]),
+               207)
+    assert j["created"] == 3 and j["failed"] == 3, j
+    errs = {r["line"]: r["error"]["code"] for r in j["results"] if r["result"] == "error"}
+    assert errs == {5: "email_domain", 6: "validation", 7: "duplicate"}, errs
+    q = expect(http("GET", "/api/v1/applications?status=NEW", token=CTX["verif.a"]), 200)
+    emails = {x["email"] for x in q["applications"]}
+    for _, mail in good:
+        assert mail in emails, (mail, emails)
+        wait_mail(mail, r"Aktivasi")
+    names = {x["email"]: x["name"] for x in q["applications"]}
+    assert names["sari.dewi@kemenkeu.go.id"] == "Sari, Dewi", names
+
+
+def sim_mode(registry, mode, delay=0):
+    req = urllib.request.Request("http://127.0.0.1:%d/_sim/mode" % SIM, method="POST",
+                                 data=json.dumps({"registry": registry, "mode": mode, "delay_ms": delay}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        assert r.status == 200
+
+
+def t_outage():
+    p = PEOPLE["POLRI"][1]
+    sim_mode("dukcapil", "fail")
+    try:
+        app = register(p)
+        tok = link_token(wait_mail(email_of(p), r"Aktivasi"))
+        expect(http("POST", "/api/v1/activation/" + tok, activation(p)), 202)
+        j = wait_status(CTX["verif.a"], app["id"], "MANUAL_REVIEW", 30)
+    finally:
+        sim_mode("all", "ok")
+    outcomes = [c["outcome"] for c in j["registry_log"] if c["registry"] == "dukcapil"]
+    assert outcomes == ["unavailable"] * 3, outcomes
+    assert all(c["http_status"] == 503 for c in j["registry_log"]), j["registry_log"]
+    assert j["nik"] == p["nik"] and j["category"] == "POLRI", j   # nothing lost
+    assert "selfie" not in json.dumps(j["registry_log"]).replace("selfie_sha256", ""), "selfie in the log"
+
+
+def t_isolation():
+    pid = CTX["open_link"][1]["id"]
+    b = CTX["verif.b"]
+    expect(http("GET", "/api/v1/applications/" + pid, token=b), 404, "not_found")
+    expect(http("POST", "/api/v1/applications/%s/cancel" % pid, {}, token=b), 404, "not_found")
+    expect(http("GET", "/api/v1/applications/%s/selfie" % pid, token=b), 404)
+    q = expect(http("GET", "/api/v1/applications", token=b), 200)
+    assert q["applications"] == [], q
+    expect(http("GET", "/api/v1/agencies/KEMENKEU", token=b), 404)
+    expect(http("POST", "/api/v1/applications", {"name": "x", "email": "x@kemenkeu.go.id",
+           "agency": "KEMENKEU"}, token=b), 422, "validation")
+    expect(http("POST", "/api/v1/agencies", {"code": "X"}, token=b), 403, "forbidden")
+
+
+def t_self_apply():
+    st, j = http("POST", "/api/v1/apply", {"name": "Rina Mandiri", "email": "rina.mandiri@kemenkeu.go.id",
+                 "agency": "KEMENKEU"})
+    assert st == 201, (st, j)
+    time.sleep(1)
+    assert not [m for m in messages() if m[0] == "rina.mandiri@kemenkeu.go.id"], "mailed before confirmation"
+    expect(http("POST", "/api/v1/applications/%s/confirm" % j["id"], {}, token=CTX["verif.a"]), 200)
+    link_token(wait_mail("rina.mandiri@kemenkeu.go.id", r"Aktivasi"))
+
+
+def t_bsre():
+    cid, sec = CTX["client"]
+    st, j = http("POST", "/api/v2/user/registration", {"nama": "Joko Client", "email": "joko@kemenkeu.go.id"},
+                 basic=(cid, sec))
+    assert st == 200 and j["success"] is True and j["data"]["status"] == "NEW", (st, j)
+    st, j = http("POST", "/api/v2/user/register", {"nama": "Joko Dua", "email": "joko2@kemenkeu.go.id"},
+                 basic=(cid, sec))
+    assert st == 200 and j["success"] is True, (st, j)
+    st, j = http("POST", "/api/v2/user/registration", {"nama": "x", "email": "x@kemenkeu.go.id"},
+                 basic=(cid, "wrong"))
+    assert st == 401 and set(j) == {"timestamp", "status", "error", "path"}, (st, j)
+    wait_mail("joko@kemenkeu.go.id", r"Aktivasi")
+
+
+def t_mail_restart():
+    stop("smtp")
+    p = {"name": "Wati Tertunda"}
+    register(p)
+    db = os.path.join(D, "sertel.db")
+    end = time.time() + 10
+    while time.time() < end:
+        with sqlite3.connect(db, timeout=10) as c:
+            row = c.execute("SELECT attempts, status FROM outbox WHERE to_addr = ?", (email_of(p),)).fetchone()
+        if row and row[0] >= 1:
+            break
+        time.sleep(0.2)
+    assert row and row[1] == "PENDING" and row[0] >= 1, row
+    rc = stop("serve")
+    assert rc == 0, "serve exit %s" % rc
+    start("smtp", ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:%d" % SMTP,
+                   "-c", "aiosmtpd.handlers.Mailbox", MAILDIR])
+    start("serve", [SERTEL, "serve", "--dir", D, "--listen", "127.0.0.1:%d" % WEB])
+    wait_port(SMTP)
+    wait_port(WEB)
+    m = wait_mail(email_of(p), r"Aktivasi", secs=40)
+    time.sleep(1)
+    same = [x for x in messages() if x[3] == m[3]]
+    assert len(same) == 1, "delivered %d times" % len(same)
+    with sqlite3.connect(db, timeout=10) as c:
+        bad = c.execute("SELECT count(*) FROM outbox WHERE status <> 'SENT'").fetchone()[0]
+    assert bad == 0, "%d messages not sent" % bad
+
+
+def t_no_duplicates():
+    ids = [m[3] for m in messages()]
+    assert len(ids) == len(set(ids)), "a Message-ID arrived twice"
+
+
+def t_audit():
+    out = sx("audit", "verify", "--dir", D)
+    assert "intact" in out, out
+
+
+def main():
+    global FAIL
+    try:
+        check("[setup] instance, aiosmtpd, registry-sim with generated people, serve", t_setup)
+        if FAIL:
+            print("Bail out! no environment")
+            return
+        check("[staff] admin from the CLI logs in with TOTP; agencies, verifiers, an API client", t_staff)
+        if FAIL:
+            print("Bail out! no staff")
+            return
+        check("[asn] ASN: registered, link mailed, data + selfie, VERIFIED with no human", t_auto, "ASN", "bkn")
+        check("[polri] POLRI: Dukcapil + SIPP, VERIFIED with no human", t_auto, "POLRI", "sipp")
+        check("[non-asn] NON_ASN waits in the queue, the verifier is mailed and approves", t_non_asn)
+        check("[face] a face mismatch is REJECTED, corrected through a new link, then VERIFIED", t_face_mismatch)
+        check("[refuse] no PKS, foreign domain, duplicate, used/expired link, bad NIK, big or "
+              "non-image selfie, no consent: clear 4xx, nothing half-written", t_refusals)
+        check("[bulk] CSV with bad rows keeps the good ones, per-row results", t_bulk)
+        check("[outage] a registry outage is retried, then manual review, nothing lost", t_outage)
+        check("[isolation] agency B's verifier cannot see or act on agency A's applications", t_isolation)
+        check("[self] a self-made application is mailed only after the verifier confirms", t_self_apply)
+        check("[bsre] BSrE v2 /user/registration and /user/register with Basic auth; 401 shape", t_bsre)
+        check("[mailer] an SMTP outage and a restart neither lose nor duplicate a message", t_mail_restart)
+        check("[mailer] no Message-ID arrived twice", t_no_duplicates)
+        check("[audit] the audit chain is intact after all of it", t_audit)
+    finally:
+        for name in list(PROCS):
+            stop(name)
+        log = os.path.join(T, "serve.log")
+        if os.path.exists(log):
+            with open(log, errors="replace") as f:
+                text = f.read()
+            if re.search(r"runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer", text):
+                FAIL += 1
+                print("not ok %d - [san] sanitizer reports in serve.log" % (N + 1))
+                print("\n".join("#   " + x for x in text.splitlines()[-40:]))
+        if os.environ.get("KEEP_TMP") == "1":
+            print("# kept " + T)
+        else:
+            shutil.rmtree(T, ignore_errors=True)
+        print("%d passed, %d failed" % (PASS, FAIL))
+        sys.exit(1 if FAIL else 0)
+
+
+main()
