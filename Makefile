@@ -65,10 +65,10 @@ fuzz: build/fuzz_pki
 
 asan: build/asan/sertel build/asan/test_unit
 
-# Installs, builds, creates an instance in $(DIR) if there is none, serves.
+# Installs, builds, creates an instance in $(DIR) if there is none, and
+# serves it with the registry simulator and the local mailbox.
 run: deps build/sertel
-	@test -f $(DIR)/sertel.conf || ./build/sertel init --dir $(DIR)
-	./build/sertel serve --dir $(DIR) --listen $(LISTEN)
+	@DIR=$(DIR) LISTEN=$(LISTEN) ./scripts/run.sh
 
 test-unit: build/test_unit
 	./build/test_unit

@@ -251,12 +251,84 @@ dev_mailbox(struct req *r)
 	return ret;
 }
 
+/* Decodes quoted-printable (RFC 2045 §6.7) from p into out. */
+static int
+qp_decode(struct buf *out, const char *p, size_t n)
+{
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] != '=') {
+			if (buf_add(out, &p[i], 1) == -1)
+				return -1;
+			continue;
+		}
+		if (i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n') {
+			i += 2;			/* soft line break */
+			continue;
+		}
+		if (i + 1 < n && p[i + 1] == '\n') {
+			i += 1;
+			continue;
+		}
+		if (i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+		    isxdigit((unsigned char)p[i + 2])) {
+			char c;
+			hi = isdigit((unsigned char)p[i + 1]) ? p[i + 1] - '0' :
+			    (tolower((unsigned char)p[i + 1]) - 'a' + 10);
+			lo = isdigit((unsigned char)p[i + 2]) ? p[i + 2] - '0' :
+			    (tolower((unsigned char)p[i + 2]) - 'a' + 10);
+			c = (char)(hi << 4 | lo);
+			if (buf_add(out, &c, 1) == -1)
+				return -1;
+			i += 2;
+			continue;
+		}
+		if (buf_add(out, "=", 1) == -1)
+			return -1;
+	}
+	return buf_cstr(out);
+}
+
+/* Escapes text into HTML, turning http(s) URLs into links. */
+static int
+html_linkify(struct buf *b, const char *s)
+{
+	char one[2] = { 0, 0 };
+	size_t n;
+
+	while (*s != '\0') {
+		if (strncmp(s, "http://", 7) == 0 ||
+		    strncmp(s, "https://", 8) == 0) {
+			char url[1024];
+			for (n = 0; s[n] != '\0' && !isspace((unsigned char)s[n]) &&
+			    s[n] != '<' && s[n] != '>' && s[n] != '"' &&
+			    n < sizeof(url) - 1; n++)
+				url[n] = s[n];
+			url[n] = '\0';
+			if (buf_addstr(b, "<a href=\"") == -1 ||
+			    html_escape(b, url) == -1 ||
+			    buf_addstr(b, "\">") == -1 || html_escape(b, url) == -1 ||
+			    buf_addstr(b, "</a>") == -1)
+				return -1;
+			s += n;
+			continue;
+		}
+		one[0] = *s++;
+		if (html_escape(b, one) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 dev_mailbox_one(struct req *r)
 {
 	char path[1024];
-	struct buf b;
-	int ret;
+	struct buf raw, text, page;
+	const char *hdr_end, *body;
+	int ret, qp;
 
 	if (!http_config(r)->dev_mode || !mailbox_name_ok(r->cap[0]))
 		return http_error(r, ERR_NOT_FOUND, NULL);
@@ -264,10 +336,33 @@ dev_mailbox_one(struct req *r)
 	if (snprintf(path, sizeof(path), "%s/mailbox/%.200s",
 	    http_config(r)->dir, r->cap[0]) >= (int)sizeof(path))
 		return http_error(r, ERR_NOT_FOUND, NULL);
-	if (file_read(path, &b, 8u << 20) == -1)
+	if (file_read(path, &raw, 8u << 20) == -1)
 		return http_error(r, ERR_NOT_FOUND, NULL);
-	ret = http_bytes(r, 200, "text/plain; charset=utf-8", b.data, b.len);
-	buf_cleanup(&b);
+	buf_init(&text, 16u << 20);
+	buf_init(&page, 32u << 20);
+	hdr_end = strstr((char *)raw.data, "\r\n\r\n");
+	body = hdr_end != NULL ? hdr_end + 4 : (char *)raw.data;
+	qp = hdr_end != NULL && memmem(raw.data, (size_t)(hdr_end -
+	    (char *)raw.data), "quoted-printable", 16) != NULL;
+	if (hdr_end != NULL)
+		buf_add(&text, raw.data, (size_t)(body - (char *)raw.data));
+	if (qp)
+		qp_decode(&text, body, strlen(body));
+	else
+		buf_addstr(&text, body);
+	buf_cstr(&text);
+	buf_addstr(&page, "<!doctype html><html lang=\"id\"><meta charset="
+	    "\"utf-8\"><title>");
+	html_escape(&page, r->cap[0]);
+	buf_addstr(&page, "</title><p><a href=\"/dev/mailbox\">&larr; kotak "
+	    "surat</a></p><pre style=\"white-space:pre-wrap\">");
+	html_linkify(&page, (char *)text.data);
+	buf_addstr(&page, "</pre></html>");
+	ret = http_bytes(r, 200, "text/html; charset=utf-8", page.data,
+	    page.len);
+	buf_cleanup(&raw);
+	buf_cleanup(&text);
+	buf_cleanup(&page);
 	return ret;
 }
 
