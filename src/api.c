@@ -228,6 +228,7 @@ agency_write(struct req *r, int create)
 	if (api_audit(r, create ? "agency.create" : "agency.update", a.code,
 	    agency_json(&a), &e) == -1 || api_commit(r, &e) == -1)
 		return r->status ? 0 : api_fail(r, &e);
+	http_wake(r);		/* a PKS may now be due for its warning */
 	return http_json_value(r, create ? 201 : 200, agency_json(&a));
 }
 
@@ -310,6 +311,7 @@ api_user_create(struct req *r)
 	}
 	json_decref(j);
 	OPENSSL_cleanse(uri, sizeof(uri));
+	http_wake(r);		/* a new verifier may be owed a PKS warning */
 	return http_json_value(r, 201, out);
 }
 

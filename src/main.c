@@ -253,6 +253,7 @@ cmd_serve(int argc, char **argv)
 		struct worker w[] = {
 			{ "mailer", outbox_round, &c },
 			{ "checks", ra_check_round, &ra },
+			{ "pks", ra_pks_round, &ra },
 		};
 		r = http_serve(&c, p, opt(&o, "listen", c.listen), w,
 		    sizeof(w) / sizeof(w[0]), &e);

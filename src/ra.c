@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 #include <sodium.h>
@@ -791,4 +792,97 @@ ra_list(struct store *s, const struct principal *who, const char *status,
 		return NULL;
 	}
 	return arr;
+}
+
+/* ---- PKS expiry warnings (R1) ---- */
+
+struct pks_due {
+	long	 ids[32];
+	size_t	 n;
+};
+
+static int
+pks_cb(void *arg, const struct srow *r)
+{
+	struct pks_due *d = arg;
+
+	if (d->n < 32)
+		d->ids[d->n++] = (long)srow_int(r, 0);
+	return 0;
+}
+
+static int
+pks_warn_one(struct ra *ra, struct store *s, long id, struct err *e)
+{
+	char to[32][130], names[32][130], today[11];
+	struct verifier_mail vm = { ra, NULL, NULL, 0, e, s, to, names, 0 };
+	struct agency ag;
+	time_t end;
+	struct tm tm;
+	long days;
+	size_t i;
+	json_t *v;
+
+	if (agency_get_id(s, id, &ag, e) != 0)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(ag.pks_end, "%Y-%m-%d", &tm) == NULL)
+		return err_set(e, ERR_INTERNAL, "pks_end of %s", ag.code);
+	end = timegm(&tm);
+	agency_today(now_utc(), today);
+	memset(&tm, 0, sizeof(tm));
+	strptime(today, "%Y-%m-%d", &tm);
+	days = (long)((end - timegm(&tm)) / 86400);
+	if (store_q(s, "SELECT email, name FROM users WHERE role = "
+	    "'AGENCY_VERIFIER' AND agency_id = ? AND disabled = 0 ORDER BY id",
+	    verifier_cb, &vm, e, SV_I(id)) == -1)
+		return -1;
+	/* Nobody to tell yet: ask again once a verifier exists. */
+	if (vm.n == 0)
+		return 0;
+	for (i = 0; i < vm.n; i++) {
+		v = json_pack("{s:s, s:s, s:s, s:I}", "agency", ag.name,
+		    "pks_number", ag.pks_number, "end_date", ag.pks_end,
+		    "days_left", (json_int_t)days);
+		if (outbox_put(s, ra->cfg, to[i], "pks_expiring", 0, v, e) == -1) {
+			json_decref(v);
+			return -1;
+		}
+		json_decref(v);
+	}
+	if (store_q(s, "UPDATE agencies SET pks_warned_for = pks_end WHERE "
+	    "id = ?", NULL, NULL, e, SV_I(id)) == -1)
+		return -1;
+	return audit_append(s, ra->audit_key, "system", "agency.pks_warning",
+	    ag.code, "{\"mailed\":\"verifiers\"}", e);
+}
+
+int
+ra_pks_round(void *arg, struct store *s, struct err *e)
+{
+	struct ra *ra = arg;
+	struct pks_due d;
+	char today[11], limit[11];
+	size_t i;
+
+	memset(&d, 0, sizeof(d));
+	agency_today(now_utc(), today);
+	agency_today(now_utc() + 30 * 86400, limit);
+	/* Once per agreement: pks_warned_for remembers which end date was
+	 * announced, so an extended PKS is announced again. */
+	if (store_q(s, "SELECT id FROM agencies WHERE status = 'ACTIVE' AND "
+	    "pks_end >= ? AND pks_end <= ? AND (pks_warned_for IS NULL OR "
+	    "pks_warned_for <> pks_end) ORDER BY id LIMIT 32", pks_cb, &d, e,
+	    SV_S(today), SV_S(limit)) == -1)
+		return -1;
+	for (i = 0; i < d.n; i++) {
+		if (s->ops->begin(s, e) == -1)
+			return -1;
+		if (pks_warn_one(ra, s, d.ids[i], e) == -1 ||
+		    s->ops->commit(s, e) == -1) {
+			s->ops->rollback(s);
+			return -1;
+		}
+	}
+	return d.n == 32 ? 0 : 3600;
 }

@@ -82,6 +82,8 @@ json_t	*ra_list(struct store *, const struct principal *, const char *status,
 	    struct err *);
 /* One round of automatic checks (a worker); seconds until the next. */
 int	ra_check_round(void *ra, struct store *, struct err *);
+/* Mails the agency's verifiers once when its PKS ends within 30 days. */
+int	ra_pks_round(void *ra, struct store *, struct err *);
 /* Due time: one working day (Mon-Fri, Asia/Jakarta) after t. */
 long long ra_due(long long t);
 

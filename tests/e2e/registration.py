@@ -508,6 +508,64 @@ def t_no_duplicates():
     assert len(ids) == len(set(ids)), "a Message-ID arrived twice"
 
 
+def t_pks_warning():
+    a = CTX["admin"]
+    end = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600 + 10 * 86400))
+    expect(http("POST", "/api/v1/agencies", {"code": "SEGERA", "name": "Dinas Segera Berakhir",
+           "pks_number": "PKS-09/2025", "pks_start": "2025-01-01", "pks_end": end,
+           "domains": ["segera.go.id"]}, token=a), 201)
+    expect(http("POST", "/api/v1/users", {"username": "verif.s", "name": "Verifikator Segera",
+           "email": "verif.s@segera.go.id", "role": "AGENCY_VERIFIER", "agency": "SEGERA",
+           "password": "kata sandi verifikator"}, token=a), 201)
+    m = wait_mail("verif.s@segera.go.id", r"PKS|Perjanjian")
+    assert "PKS-09/2025" in m[2] and end in m[2], m[2][:400]
+    expect(http("PUT", "/api/v1/agencies/SEGERA", {"name": "Dinas Segera"}, token=a), 200)
+    time.sleep(1.5)
+    assert len([x for x in messages() if x[0] == "verif.s@segera.go.id"]) == 1, "warned twice"
+    end2 = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600 + 20 * 86400))
+    expect(http("PUT", "/api/v1/agencies/SEGERA", {"pks_end": end2}, token=a), 200)
+    wait_mail("verif.s@segera.go.id", r"PKS|Perjanjian", after=1)
+
+
+def t_csrf():
+    """A session cookie travels by itself: state changes need X-CSRF-Token."""
+    out = sx("admin", "user", "add", "--dir", D, "--username", "ra.cookie", "--name", "RA Cookie",
+             "--email", "ra@bsre.go.id", "--role", "RA", stdin="kata sandi ra cookie\n")
+    uri = out.strip().splitlines()[-1]
+    req = urllib.request.Request(BASE + "/api/v1/auth/login", method="POST", data=json.dumps(
+        {"username": "ra.cookie", "password": "kata sandi ra cookie", "totp": totp(uri)}).encode())
+    with urllib.request.urlopen(req, timeout=10) as r:
+        cookie = r.headers["Set-Cookie"]
+        body = json.load(r)
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie, cookie
+    c = cookie.split(";")[0]
+    def post(extra):
+        h = {"Cookie": c, "Content-Type": "application/json"}
+        h.update(extra)
+        q = urllib.request.Request(BASE + "/api/v1/agencies", method="POST", headers=h, data=json.dumps(
+            {"code": "CSRF" + str(len(extra)), "name": "Dinas", "pks_number": "1", "pks_start": "2026-01-01",
+             "pks_end": "2027-01-01", "domains": ["csrf.go.id"]}).encode())
+        try:
+            with urllib.request.urlopen(q, timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+    assert post({}) == 403, "a cookie without the CSRF token changed state"
+    assert post({"X-CSRF-Token": "wrong"}) == 403
+    assert post({"X-CSRF-Token": body["csrf_token"]}) == 201
+    q = urllib.request.Request(BASE + "/api/v1/me", headers={"Cookie": c})
+    assert json.load(urllib.request.urlopen(q, timeout=10))["role"] == "RA"
+    q = urllib.request.Request(BASE + "/api/v1/auth/logout", method="POST", data=b"",
+                               headers={"Cookie": c, "X-CSRF-Token": body["csrf_token"]})
+    assert urllib.request.urlopen(q, timeout=10).status == 200
+    q = urllib.request.Request(BASE + "/api/v1/me", headers={"Cookie": c})
+    try:
+        urllib.request.urlopen(q, timeout=10)
+        raise AssertionError("the session outlived its logout")
+    except urllib.error.HTTPError as e:
+        assert e.code == 401, e.code
+
+
 def t_audit():
     out = sx("audit", "verify", "--dir", D)
     assert "intact" in out, out
@@ -537,6 +595,8 @@ def main():
         check("[bsre] BSrE v2 /user/registration and /user/register with Basic auth; 401 shape", t_bsre)
         check("[mailer] an SMTP outage and a restart neither lose nor duplicate a message", t_mail_restart)
         check("[mailer] no Message-ID arrived twice", t_no_duplicates)
+        check("[pks] an agency whose PKS ends within 30 days: its verifiers are warned once", t_pks_warning)
+        check("[csrf] cookie sessions: state changes need the CSRF token; logout ends the session", t_csrf)
         check("[audit] the audit chain is intact after all of it", t_audit)
     finally:
         for name in list(PROCS):
