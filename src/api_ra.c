@@ -344,7 +344,8 @@ api_activation_get(struct req *r)
 	    "s:{s:s, s:s}, s:s}", "name", a.name, "email", a.email, "status",
 	    a.status, "expires_at", (json_int_t)exp, "documents",
 	    "privacy_policy", RA_PRIVACY_VERSION, "holder_agreement",
-	    RA_AGREEMENT_VERSION, "reason", a.reason));
+	    RA_AGREEMENT_VERSION, "reason", a.reason[0] != '\0' ?
+	    ra_reason_text(a.reason, r->lang_en) : ""));
 }
 
 int

@@ -99,8 +99,8 @@ static const struct {
 	  "The employment is not active." },
 };
 
-static const char *
-reason_text(const char *code, int english)
+const char *
+ra_reason_text(const char *code, int english)
 {
 	size_t i;
 
@@ -303,7 +303,7 @@ mail_applicant(struct ra *ra, struct store *s, struct app *a,
 		}
 		json_object_set_new(v, "link", json_string(link));
 		json_object_set_new(v, "expires", json_string(exp));
-		json_object_set_new(v, "reason", json_string(reason_text(
+		json_object_set_new(v, "reason", json_string(ra_reason_text(
 		    a->reason, en)));
 	}
 	rc = outbox_put(s, ra->cfg, a->email, tpl, en, v, e);

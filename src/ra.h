@@ -50,6 +50,9 @@ struct app {
 	double		 face_score;
 };
 
+/* What a reason code means, for the applicant (a verifier's own words
+ * are returned as they are). */
+const char	*ra_reason_text(const char *code, int english);
 /* The holder status the signing API reports for an application state. */
 const char	*ra_holder_status(const char *app_status);
 

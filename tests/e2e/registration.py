@@ -345,6 +345,10 @@ def t_face_mismatch():
     tok2 = link_token(m)
     assert tok2 != tok
     expect(http("GET", "/api/v1/activation/" + tok), 410, "link_invalid")
+    info = expect(http("GET", "/api/v1/activation/" + tok2), 200)
+    assert "wajah" in info["reason"].lower(), info      # the reason, in words
+    info = expect(http("GET", "/api/v1/activation/" + tok2, lang="en"), 200)
+    assert "face" in info["reason"].lower(), info
     expect(http("POST", "/api/v1/activation/" + tok2, activation(p)), 202)
     wait_status(CTX["verif.a"], app["id"], "VERIFIED")
 
@@ -390,6 +394,12 @@ def t_refusals():
     tok3 = link_token(wait_mail(email_of(p), r"Aktivasi", after=1))
     expect(http("GET", "/api/v1/activation/" + tok3), 200)
     CTX["open_link"] = (p, app, tok3)
+    # The NIK of an open (here: verified) application cannot apply again.
+    twin = PEOPLE["ASN"][0]
+    expect(http("POST", "/api/v1/applications", {"name": twin["name"], "email": "kembar@kemenkeu.go.id"},
+           token=v), 201)
+    tok4 = link_token(wait_mail("kembar@kemenkeu.go.id", r"Aktivasi"))
+    expect(http("POST", "/api/v1/activation/" + tok4, activation(twin)), 409, "duplicate")
 
 
 def t_bulk():
