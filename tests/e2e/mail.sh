@@ -66,38 +66,9 @@ trap 'exit 130' INT TERM
 cd "$T"
 
 # ---------------------------------------------------------------- helpers
-N=0 PASS=0 FAIL=0
-BUDGET=${E2E_BUDGET:-30} # seconds; later checks are failed unrun past this
-SECONDS=0
-check() {
-	local desc=$1
-	shift
-	N=$((N + 1))
-	local log="$T/check.$N.log"
-	if [ "$SECONDS" -ge "$BUDGET" ]; then
-		FAIL=$((FAIL + 1))
-		echo "not ok $N - $desc (not run: past the ${BUDGET} s budget)"
-		return
-	fi
-	if ("$@") >"$log" 2>&1; then
-		PASS=$((PASS + 1))
-		echo "ok $N - $desc"
-	else
-		FAIL=$((FAIL + 1))
-		echo "not ok $N - $desc"
-		tail -n 40 "$log" | sed 's/^/#   /'
-	fi
-}
-die() {
-	echo "$*"
-	exit 1
-}
-show() {
-	echo "--- $1:"
-	if [ -f "$1" ]; then tr -d '\r' <"$1" | head -c 4000; else echo "(missing)"; fi
-	echo "---"
-}
-sx() { timeout 20 "$SERTEL" "$@"; }
+BUDGET=${E2E_BUDGET:-30}
+SX_TIMEOUT=20
+. "$ROOT/tests/e2e/lib.sh"
 one_line() { [ "$(grep -c . "$1")" -eq 1 ] && [ "$(wc -l <"$1")" -le 1 ]; }
 free_port() {
 	"$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -55,48 +55,8 @@ trap 'exit 130' INT TERM
 cd "$T"
 
 # ---------------------------------------------------------------- helpers
-N=0 PASS=0 FAIL=0
-BUDGET=${E2E_BUDGET:-90} # seconds; later checks are failed unrun past this
-SECONDS=0
-# check DESCRIPTION COMMAND... : runs COMMAND in a subshell; its output is
-# shown (indented with '#') only when it fails. Inside a check, 'set -e' does
-# not apply (it runs in an if-condition): every step uses '|| die'.
-check() {
-	local desc=$1
-	shift
-	N=$((N + 1))
-	local log="$T/check.$N.log"
-	if [ "$SECONDS" -ge "$BUDGET" ]; then
-		FAIL=$((FAIL + 1))
-		echo "not ok $N - $desc (not run: past the ${BUDGET} s budget)"
-		return
-	fi
-	if ("$@") >"$log" 2>&1; then
-		PASS=$((PASS + 1))
-		echo "ok $N - $desc"
-	else
-		FAIL=$((FAIL + 1))
-		echo "not ok $N - $desc"
-		tail -n 40 "$log" | sed 's/^/#   /'
-	fi
-}
-die() {
-	echo "$*"
-	exit 1
-}
-show() { # show FILE: print a file for the failure log
-	echo "--- $1:"
-	if [ -f "$1" ]; then tr -d '\r' <"$1" | head -c 4000; else echo "(missing)"; fi
-	echo "---"
-}
-need() { # need FILE...: a previous step must have produced these
-	for f in "$@"; do
-		[ -s "$f" ] || die "missing $f (an earlier step failed)"
-	done
-}
-sx() { # the binary under test, bounded
-	timeout 30 "$SERTEL" "$@"
-}
+BUDGET=${E2E_BUDGET:-90}
+. "$ROOT/tests/e2e/lib.sh"
 hget() { # hget URL OUT HDR [curl args]: prints the HTTP status
 	local url=$1 out=$2 hdr=$3
 	shift 3

@@ -64,40 +64,9 @@ trap 'exit 130' INT TERM
 cd "$T"
 
 # ---------------------------------------------------------------- helpers
-N=0 PASS=0 FAIL=0
-BUDGET=${E2E_BUDGET:-30} # seconds; later checks are failed unrun past this
-SECONDS=0
-# check DESCRIPTION COMMAND... : runs COMMAND in a subshell; its output is
-# shown (indented with '#') only when it fails.
-check() {
-	local desc=$1
-	shift
-	N=$((N + 1))
-	local log="$T/check.$N.log"
-	if [ "$SECONDS" -ge "$BUDGET" ]; then
-		FAIL=$((FAIL + 1))
-		echo "not ok $N - $desc (not run: past the ${BUDGET} s budget)"
-		return
-	fi
-	if ("$@") >"$log" 2>&1; then
-		PASS=$((PASS + 1))
-		echo "ok $N - $desc"
-	else
-		FAIL=$((FAIL + 1))
-		echo "not ok $N - $desc"
-		tail -n 40 "$log" | sed 's/^/#   /'
-	fi
-}
-die() {
-	echo "$*"
-	exit 1
-}
-show() {
-	echo "--- $1:"
-	if [ -f "$1" ]; then head -c 3000 "$1"; echo; else echo "(missing)"; fi
-	echo "---"
-}
-sx() { timeout 30 "$SERTEL" "$@"; }
+BUDGET=${E2E_BUDGET:-30}
+SX_TIMEOUT=30
+. "$ROOT/tests/e2e/lib.sh"
 # jget FILE PATH: the JSON value at a dotted path (people.0.nik); strings
 # bare, anything else as JSON (true, 0.97, null ...).
 jget() {
