@@ -134,6 +134,13 @@ static const struct err_info table[] = {
 	  "Sertifikat versi yang berlaku.",
 	  "You must accept the current Privacy Policy and Certificate Holder "
 	  "Agreement." },
+	{ ERR_WRONG_PASSPHRASE, "wrong_passphrase", 400,
+	  "Passphrase anda salah.", "Your passphrase is wrong." },
+	{ ERR_WEAK_PASSPHRASE, "weak_passphrase", 422,
+	  "Passphrase terlalu lemah: minimal 8 karakter, bukan kata sandi "
+	  "umum, dan tidak memuat nama, NIK, atau tanggal lahir Anda.",
+	  "The passphrase is too weak: at least 8 characters, not a common "
+	  "password, and without your name, NIK or birth date." },
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) == ERR__COUNT,

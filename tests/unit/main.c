@@ -6,6 +6,8 @@
  * Run from the repository root: the documentation checks read
  * docs/errors.md and docs/api.md by relative path.
  */
+#include <sodium.h>
+
 #include "unit.h"
 
 static const struct {
@@ -18,6 +20,7 @@ static const struct {
 	{ "ident", run_ident_tests },
 	{ "mail", run_mail_tests },
 	{ "image", run_image_tests },
+	{ "keys_holder", run_keys_holder_tests },
 	{ "der", run_der_tests },
 	{ "serial", run_serial_tests },
 	{ "audit", run_audit_tests },
@@ -32,6 +35,8 @@ main(void)
 	int failed = 0, n;
 
 	log_set_level(LOG_ERROR);
+	if (sodium_init() == -1)
+		return 1;
 	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
 		print_message("[----------] suite %s\n", suites[i].name);
 		failed += n = suites[i].run();
