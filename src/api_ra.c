@@ -9,7 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
+
 #include "api.h"
+#include "holder.h"
 #include "ra.h"
 
 static struct ra *
@@ -337,7 +341,8 @@ api_activation_get(struct req *r)
 	long long exp = 0;
 	int rc;
 
-	if ((rc = ra_link(r->store, r->cap[0], &a, &exp, &e)) != 0)
+	if ((rc = ra_link(r->store, r->cap[0], "activate", &a, &exp,
+	    &e)) != 0)
 		return http_error(r, rc == 1 ? ERR_LINK_INVALID : ERR_STORE,
 		    e.detail);
 	return http_json_value(r, 200, json_pack("{s:s, s:s, s:s, s:I, "
@@ -433,4 +438,74 @@ api_bsre_registration(struct req *r)
 	    "e-mailed." : "Pendaftaran diterima; tautan aktivasi telah "
 	    "dikirim ke e-mail.", "data", "id", a.pid, "email", a.email,
 	    "status", ra_holder_status(a.status)));
+}
+
+/* ---- P5: the passphrase ---- */
+
+int
+api_passphrase_get(struct req *r)
+{
+	struct app a;
+	struct err e = { 0 };
+	long long exp = 0;
+	int rc;
+
+	if ((rc = ra_link(r->store, r->cap[0], "passphrase", &a, &exp,
+	    &e)) != 0)
+		return http_error(r, rc == 1 ? ERR_LINK_INVALID : ERR_STORE,
+		    e.detail);
+	return http_json_value(r, 200, json_pack("{s:s, s:s, s:I, s:i, s:i}",
+	    "name", a.name, "email", a.email, "expires_at", (json_int_t)exp,
+	    "min_length", 8, "max_octets", 256));
+}
+
+int
+api_passphrase_set(struct req *r)
+{
+	struct ra ra;
+	struct cert_rec c;
+	struct err e = { 0 };
+	json_t *j;
+	const char *pass;
+	char pem[8192];
+	int ret;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	if ((pass = api_str(j, "passphrase")) == NULL) {
+		json_decref(j);
+		r->err_field = "passphrase";
+		return http_error(r, ERR_VALIDATION, NULL);
+	}
+	cert_rec_init(&c);
+	ret = holder_set_passphrase(ra_of(r, &ra), http_pki(r), r->store,
+	    r->cap[0], pass, &c, &e);
+	/* The passphrase leaves memory with the request: the JSON copy here,
+	 * the body buffer when the request ends. */
+	OPENSSL_cleanse((char *)pass, strlen(pass));
+	json_decref(j);
+	if (ret == -1) {
+		cert_rec_cleanup(&c);
+		return http_error(r, e.code, e.detail);
+	}
+	{
+		const unsigned char *p = c.der.data;
+		X509 *x = d2i_X509(NULL, &p, (long)c.der.len);
+		BIO *b = BIO_new(BIO_s_mem());
+		BUF_MEM *m;
+		pem[0] = '\0';
+		if (x != NULL && b != NULL && PEM_write_bio_X509(b, x) == 1) {
+			BIO_get_mem_ptr(b, &m);
+			snprintf(pem, sizeof(pem), "%.*s", (int)m->length,
+			    m->data);
+		}
+		X509_free(x);
+		BIO_free(b);
+	}
+	http_wake(r);
+	ret = http_json_value(r, 201, json_pack("{s:s, s:s, s:I, s:s}",
+	    "status", "ISSUE", "serial", c.serial, "not_after",
+	    (json_int_t)c.not_after, "certificate", pem));
+	cert_rec_cleanup(&c);
+	return ret;
 }

@@ -82,6 +82,26 @@ ca_serial_new(unsigned char out[SERIAL_LEN])
 	return 0;
 }
 
+int
+ca_serial_reserve(struct store *s, const char *kind,
+    unsigned char serial[SERIAL_LEN], struct err *e)
+{
+	char hex[2 * SERIAL_LEN + 1];
+	int tries;
+
+	/* Its own committed row: a serial is never signed twice, whatever
+	 * happens after this. A collision draws again. */
+	for (tries = 0;; tries++) {
+		if (ca_serial_new(serial) == -1)
+			return err_set(e, ERR_INTERNAL, "random");
+		hex_encode(serial, SERIAL_LEN, hex, sizeof(hex));
+		if (s->ops->serial_reserve(s, hex, kind, e) == 0)
+			return 0;
+		if (e->code != ERR_CONFLICT || tries == 3)
+			return -1;
+	}
+}
+
 /* ---- building and signing ---- */
 
 struct issue {
@@ -95,6 +115,8 @@ struct issue {
 	const char	*exts[12][2];	/* extension name, config value */
 	const char	*email;		/* holder: SAN rfc822Name */
 	const char	*policies;	/* comma-separated policy OIDs */
+	const unsigned char *serial;	/* reserved by the caller, or NULL */
+	int		 in_tx;		/* the caller's transaction is open */
 };
 
 static int
@@ -257,17 +279,12 @@ issue(struct pki *pki, struct store *s, const char *actor,
 	buf_init(&check, 1 << 20);
 
 	/* 1. Serial, committed before anything is signed. */
-	for (tries = 0;; tries++) {
-		if (ca_serial_new(serial) == -1) {
-			err_set(e, ERR_INTERNAL, "random");
-			goto out;
-		}
-		hex_encode(serial, sizeof(serial), hex, sizeof(hex));
-		if (s->ops->serial_reserve(s, hex, in->kind, e) == 0)
-			break;
-		if (e->code != ERR_CONFLICT || tries == 3)
-			goto out;
-	}
+	if (in->serial != NULL)
+		memcpy(serial, in->serial, sizeof(serial));
+	else if (ca_serial_reserve(s, in->kind, serial, e) == -1)
+		goto out;
+	hex_encode(serial, sizeof(serial), hex, sizeof(hex));
+	(void)tries;
 
 	/* 2. The to-be-signed certificate. */
 	if ((x = X509_new()) == NULL ||
@@ -381,15 +398,16 @@ issue(struct pki *pki, struct store *s, const char *actor,
 		err_set(e, ERR_INTERNAL, "audit detail");
 		goto out;
 	}
-	if (s->ops->begin(s, e) == -1)
+	if (!in->in_tx && s->ops->begin(s, e) == -1)
 		goto out;
 	if (s->ops->cert_insert(s, out, e) == -1 ||
 	    audit_append(s, pki->audit_key, actor, "cert.issue", hex, detail,
 	    e) == -1 ||
 	    (strcmp(in->kind, "holder") == 0 &&
 	    ocsp_produce(pki, s, hex, e) == -1) ||
-	    s->ops->commit(s, e) == -1) {
-		s->ops->rollback(s);
+	    (!in->in_tx && s->ops->commit(s, e) == -1)) {
+		if (!in->in_tx)
+			s->ops->rollback(s);
 		goto out;
 	}
 	r = 0;
@@ -490,6 +508,14 @@ int
 ca_issue_holder(struct pki *pki, struct store *s, const char *actor,
     const struct holder_req *h, struct cert_rec *out, struct err *e)
 {
+	return ca_issue_holder_tx(pki, s, actor, h, NULL, out, e);
+}
+
+int
+ca_issue_holder_tx(struct pki *pki, struct store *s, const char *actor,
+    const struct holder_req *h, const unsigned char *serial,
+    struct cert_rec *out, struct err *e)
+{
 	const struct config *c = pki->cfg;
 	char aia[1000], cdp[500], ocsp[400], cai[400], crl[400];
 	struct issue in;
@@ -529,6 +555,8 @@ ca_issue_holder(struct pki *pki, struct store *s, const char *actor,
 	in.pub = h->pubkey;
 	in.days = c->holder_validity_days;
 	in.email = h->email;
+	in.serial = serial;
+	in.in_tx = serial != NULL;
 	in.exts[0][0] = "subjectKeyIdentifier"; in.exts[0][1] = "hash";
 	in.exts[1][0] = "authorityKeyIdentifier"; in.exts[1][1] = "keyid:always";
 	in.exts[2][0] = "keyUsage";

@@ -76,6 +76,9 @@ static const struct ckey keys[] = {
 	  "Accuracy stated in time-stamp tokens, in seconds (0 leaves it out)." },
 	{ "holder.validity_days", L(holder_validity_days, 1, 1100), "730",
 	  "Holder signature certificate validity: 2 years." },
+	{ "holder.key", A(holder_key), "rsa2048",
+	  "Key type generated for a holder when the passphrase is set:\n"
+	  "# rsa2048 (default), rsa3072 or p256." },
 	{ "holder.policy_oid", S(holder_policy_oid),
 	  "2.25.179186326716455014934578457838484733253.1",
 	  "Certificate policy OID in holder certificates." },

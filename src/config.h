@@ -22,6 +22,7 @@ struct config {
 	char		 country[3];
 	struct ca_conf	 root, issuing, ocsp, tsa;
 	long		 holder_validity_days;
+	enum keys_alg	 holder_key;
 	char		 holder_policy_oid[128];
 	char		 holder_allowed_keys[128];
 	long		 ocsp_response_hours;

@@ -70,6 +70,8 @@ int	mail_mailbox_name(const char *message_id, char *out, size_t outsz);
  *   manual_review_needed  verifier_name, applicant_name, agency, due, link
  *   pks_expiring          agency, pks_number, end_date, days_left
  *   mail_test             name
+ *   passphrase_link       name, link, expires
+ *   certificate_issued    name, serial, not_after, pem
  */
 int	mail_render(const char *name, int english, json_t *vars,
 	    struct buf *subject, struct buf *text, struct err *);

@@ -121,6 +121,68 @@ static const struct template {
 	  "If you have any questions, please contact your agency's verifier.\n"
 	  SIGN_EN },
 
+	{ "passphrase_link",
+	  "Buat passphrase sertifikat elektronik Anda",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Silakan buat passphrase untuk sertifikat elektronik Anda melalui\n"
+	  "tautan berikut (sekali pakai, berlaku sampai {{expires}} WIB):\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Passphrase minimal 8 karakter, bukan kata sandi umum, dan tidak\n"
+	  "memuat nama, NIK, atau tanggal lahir Anda. Passphrase tidak\n"
+	  "disimpan oleh kami dan tidak dapat dipulihkan: jika lupa, sertifikat\n"
+	  "harus diterbitkan ulang. Layanan ini tidak dipungut biaya.\n"
+	  SIGN_ID,
+	  "Set the passphrase of your electronic certificate",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Please set the passphrase of your electronic certificate through\n"
+	  "this link (single use, valid until {{expires}} WIB):\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "The passphrase has at least 8 characters, is not a common password\n"
+	  "and does not contain your name, NIK or birth date. We do not store\n"
+	  "it and cannot recover it: if you forget it, the certificate must be\n"
+	  "issued anew. This service is free of charge.\n"
+	  SIGN_EN },
+
+	{ "certificate_issued",
+	  "Sertifikat elektronik Anda telah terbit",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Sertifikat elektronik Anda telah terbit dan dapat digunakan untuk\n"
+	  "menandatangani dokumen.\n"
+	  "\n"
+	  "Nomor seri: {{serial}}\n"
+	  "Berlaku sampai: {{not_after}}\n"
+	  "\n"
+	  "Sertifikat (PEM) terlampir di bawah ini:\n"
+	  "\n"
+	  "{{pem}}"
+	  "\n"
+	  "Jika passphrase Anda diketahui orang lain, segera minta pencabutan\n"
+	  "sertifikat.\n"
+	  SIGN_ID,
+	  "Your electronic certificate has been issued",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Your electronic certificate has been issued and can be used to sign\n"
+	  "documents.\n"
+	  "\n"
+	  "Serial number: {{serial}}\n"
+	  "Valid until: {{not_after}}\n"
+	  "\n"
+	  "The certificate (PEM) is included below:\n"
+	  "\n"
+	  "{{pem}}"
+	  "\n"
+	  "If anyone else learns your passphrase, ask at once for the\n"
+	  "certificate to be revoked.\n"
+	  SIGN_EN },
+
 	{ "application_verified",
 	  "Permohonan sertifikat elektronik Anda telah diverifikasi",
 	  "Yth. {{name}},\n"

@@ -58,6 +58,15 @@ struct holder_req {
 /* Issues a holder signature certificate; out gets its record. */
 int	ca_issue_holder(struct pki *, struct store *, const char *actor,
 	    const struct holder_req *, struct cert_rec *out, struct err *);
+/* Reserves a serial for kind in its own committed row. */
+int	ca_serial_reserve(struct store *, const char *kind,
+	    unsigned char serial[SERIAL_LEN], struct err *);
+/* The same as ca_issue_holder, with a serial from ca_serial_reserve,
+ * inside the caller's open transaction (which it neither begins nor
+ * commits); serial NULL: reserve and commit by itself. */
+int	ca_issue_holder_tx(struct pki *, struct store *, const char *actor,
+	    const struct holder_req *, const unsigned char *serial,
+	    struct cert_rec *out, struct err *);
 /*
  * Pre-issuance check of a holder certificate against the profile of
  * DESIGN.md §5. x is parsed from the exact TBS bytes that will be signed.

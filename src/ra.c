@@ -220,7 +220,11 @@ link_new(struct ra *ra, struct store *s, long app_id, const char *purpose,
     char *link, size_t linksz, char *expires, size_t expsz, struct err *e)
 {
 	char tok[48], th[65];
-	long long now = now_utc(), exp = now + ra->cfg->activation_days * 86400;
+	long long now = now_utc();
+	/* A passphrase link lives one day (it leads to a key); activation
+	 * links activation.link_days. */
+	long long exp = now + (strcmp(purpose, "passphrase") == 0 ? 86400 :
+	    ra->cfg->activation_days * 86400);
 
 	if (auth_random_token(24, tok, sizeof(tok)) == -1)
 		return err_set(e, ERR_INTERNAL, "random");
@@ -233,9 +237,14 @@ link_new(struct ra *ra, struct store *s, long app_id, const char *purpose,
 	    NULL, e, SV_S(th), SV_I(app_id), SV_S(purpose), SV_I(exp),
 	    SV_I(now)) == -1)
 		return -1;
-	snprintf(link, linksz, "%s/aktivasi/%s", ra->cfg->base_url, tok);
-	agency_today((time_t)exp, expires);
-	(void)expsz;
+	snprintf(link, linksz, "%s/%s/%s", ra->cfg->base_url,
+	    strcmp(purpose, "passphrase") == 0 ? "passphrase" : "aktivasi", tok);
+	{
+		struct tm tm;
+		time_t j = (time_t)(exp + 7 * 3600);
+		gmtime_r(&j, &tm);
+		strftime(expires, expsz, "%Y-%m-%d %H:%M", &tm);
+	}
 	OPENSSL_cleanse(tok, sizeof(tok));
 	return 0;
 }
@@ -243,6 +252,7 @@ link_new(struct ra *ra, struct store *s, long app_id, const char *purpose,
 struct link_row {
 	long		 app_id;
 	long long	 expires, used;
+	char		 purpose[16];
 	int		 found;
 };
 
@@ -254,13 +264,14 @@ link_cb(void *arg, const struct srow *r)
 	l->app_id = (long)srow_int(r, 0);
 	l->expires = srow_int(r, 1);
 	l->used = srow_int(r, 2);
+	srow_copy(r, 3, l->purpose, sizeof(l->purpose));
 	l->found = 1;
 	return 0;
 }
 
 int
-ra_link(struct store *s, const char *token, struct app *a,
-    long long *expires, struct err *e)
+ra_link(struct store *s, const char *token, const char *purpose,
+    struct app *a, long long *expires, struct err *e)
 {
 	struct link_row l;
 	char th[65];
@@ -269,10 +280,15 @@ ra_link(struct store *s, const char *token, struct app *a,
 	if (strlen(token) < 20 || strlen(token) > 64)
 		return 1;
 	auth_sha256_hex(token, th);
-	if (store_q(s, "SELECT application_id, expires_at, COALESCE(used_at, 0) "
-	    "FROM links WHERE token_hash = ?", link_cb, &l, e, SV_S(th)) == -1)
+	if (store_q(s, "SELECT application_id, expires_at, COALESCE(used_at, 0), "
+	    "purpose FROM links WHERE token_hash = ?", link_cb, &l, e,
+	    SV_S(th)) == -1)
 		return -1;
-	if (!l.found || l.used != 0 || l.expires <= now_utc())
+	/* "activate" and "resubmit" links open the data form; a
+	 * "passphrase" link only the passphrase page. */
+	if (!l.found || l.used != 0 || l.expires <= now_utc() ||
+	    (strcmp(purpose, "passphrase") == 0) !=
+	    (strcmp(l.purpose, "passphrase") == 0))
 		return 1;
 	if (expires != NULL)
 		*expires = l.expires;
@@ -286,7 +302,7 @@ mail_applicant(struct ra *ra, struct store *s, struct app *a,
     const char *tpl, struct err *e)
 {
 	struct agency ag;
-	char link[400], exp[16];
+	char link[400], exp[24];
 	int en = strcmp(a->lang, "en") == 0, rc;
 	json_t *v;
 
@@ -294,9 +310,11 @@ mail_applicant(struct ra *ra, struct store *s, struct app *a,
 		return err_set(e, ERR_INTERNAL, "agency of application");
 	v = json_pack("{s:s, s:s}", "name", a->name, "agency", ag.name);
 	if (strcmp(tpl, "activation_link") == 0 ||
-	    strcmp(tpl, "application_rejected") == 0) {
+	    strcmp(tpl, "application_rejected") == 0 ||
+	    strcmp(tpl, "passphrase_link") == 0) {
 		if (link_new(ra, s, a->id, strcmp(tpl, "activation_link") == 0 ?
-		    "activate" : "resubmit", link, sizeof(link), exp,
+		    "activate" : strcmp(tpl, "passphrase_link") == 0 ?
+		    "passphrase" : "resubmit", link, sizeof(link), exp,
 		    sizeof(exp), e) == -1) {
 			json_decref(v);
 			return -1;
@@ -436,6 +454,10 @@ ra_transition(struct ra *ra, struct store *s, struct app *a,
 	    e) == -1)
 		return -1;
 	if (t->mail != NULL && mail_applicant(ra, s, a, t->mail, e) == -1)
+		return -1;
+	/* P5: a verified applicant sets a passphrase next. */
+	if (strcmp(t->to, "VERIFIED") == 0 &&
+	    mail_applicant(ra, s, a, "passphrase_link", e) == -1)
 		return -1;
 	if (ev == RA_TO_REVIEW && mail_verifiers(ra, s, a, e) == -1)
 		return -1;
@@ -583,7 +605,7 @@ ra_submit(struct ra *ra, struct store *s, const char *token, json_t *in,
 
 	buf_init(&raw, (size_t)ra->cfg->selfie_max_bytes + 16);
 	buf_init(&jpeg, 8u << 20);
-	if ((rc = ra_link(s, token, &a, NULL, e)) != 0) {
+	if ((rc = ra_link(s, token, "activate", &a, NULL, e)) != 0) {
 		if (rc == 1)
 			err_set(e, ERR_LINK_INVALID, "link");
 		goto out;

@@ -71,9 +71,10 @@ json_t	*ra_registry_log(struct store *, long id, struct err *);
 int	ra_transition(struct ra *, struct store *, struct app *,
 	    enum ra_event, const struct principal *, const char *reason,
 	    struct err *);
-/* The application behind an activation token (1: none or expired). */
-int	ra_link(struct store *, const char *token, struct app *,
-	    long long *expires, struct err *);
+/* The application behind a link token for purpose ("activate" or
+ * "passphrase"); 1: none, used, expired or for the other purpose. */
+int	ra_link(struct store *, const char *token, const char *purpose,
+	    struct app *, long long *expires, struct err *);
 /* P2: the applicant's data through the link. */
 int	ra_submit(struct ra *, struct store *, const char *token, json_t *in,
 	    const char *ip, struct err *);

@@ -178,6 +178,18 @@ static const char *migrations[] = {
 	"  created_at BIGINT NOT NULL,"
 	"  sent_at BIGINT);"
 	"CREATE INDEX outbox_due ON outbox(status, next_attempt_at);",
+	/* 3: holders and their wrapped keys */
+	"CREATE TABLE holders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  application_id INTEGER NOT NULL UNIQUE REFERENCES applications(id),"
+	"  status TEXT NOT NULL,"
+	"  cert_serial TEXT REFERENCES certs(serial),"
+	"  wrapped_key BLOB NOT NULL,"
+	"  key_alg TEXT NOT NULL,"
+	"  failed_passphrases INTEGER NOT NULL DEFAULT 0,"
+	"  created_at BIGINT NOT NULL,"
+	"  updated_at BIGINT NOT NULL);"
+	"CREATE INDEX holders_by_cert ON holders(cert_serial);",
 };
 
 enum q {

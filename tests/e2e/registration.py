@@ -576,6 +576,65 @@ def t_csrf():
         assert e.code == 401, e.code
 
 
+def t_passphrase():
+    """P5: the verified ASN applicant sets a passphrase and gets a
+    certificate that openssl accepts; the passphrase is nowhere."""
+    p = PEOPLE["ASN"][0]
+    mail = email_of(p)
+    m = wait_mail(mail, r"passphrase")
+    tm = re.search(r"/passphrase/([A-Za-z0-9_-]{20,})", m[2])
+    assert tm, m[2][:400]
+    tok = tm.group(1)
+    expect(http("GET", "/api/v1/passphrase/" + tok), 200)
+    expect(http("GET", "/api/v1/activation/" + tok), 410, "link_invalid")   # another purpose
+    first = p["name"].split()[0]
+    bdate = p["birth_date"].replace("-", "")
+    for weak in ("pendek", "password", "Rahasia %s 99!" % first, "kunci-%s-aman" % bdate,
+                 "x" + p["nik"] + "y"):
+        expect(http("POST", "/api/v1/passphrase/" + tok, {"passphrase": weak}), 422, "weak_passphrase")
+    secret = "Langit biru di atas Monas, 25 November!"
+    st, raw, _ = http("POST", "/api/v1/passphrase/" + tok, {"passphrase": secret}, raw=True)
+    assert st == 201, (st, raw[:300])
+    assert secret.encode() not in raw
+    j = json.loads(raw)
+    assert j["status"] == "ISSUE", j
+    cert = os.path.join(T, "holder.pem")
+    with open(cert, "w") as f:
+        f.write(j["certificate"])
+    chain = os.path.join(T, "chain.pem")
+    with open(chain, "w") as f:
+        f.write(sx("admin", "ca", "chain", "--dir", D))
+    root = os.path.join(D, "ca", "root.pem")
+    r = subprocess.run(["openssl", "verify", "-CAfile", root, "-untrusted", chain, cert],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "OK" in r.stdout, r.stdout + r.stderr
+    subj = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus"],
+                          capture_output=True, text=True).stdout
+    for part in ("CN=" + p["name"], "emailAddress=" + mail, "O=Kementerian Keuangan", "C=ID"):
+        assert part in subj, (part, subj)
+    assert p["nik"] not in subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-text"],
+                                          capture_output=True, text=True).stdout, "NIK in the certificate"
+    issuing = os.path.join(D, "ca", "issuing.pem")
+    r = subprocess.run(["openssl", "ocsp", "-issuer", issuing, "-cert", cert, "-url", BASE + "/ocsp",
+                        "-CAfile", chain, "-no_nonce"], capture_output=True, text=True)
+    assert ": good" in r.stdout, r.stdout + r.stderr
+    expect(http("POST", "/api/v1/passphrase/" + tok, {"passphrase": secret}), 410, "link_invalid")
+    m = wait_mail(mail, r"telah terbit")
+    assert j["serial"] in m[2] and "BEGIN CERTIFICATE" in m[2], m[2][:300]
+    CTX["passphrase"] = secret
+
+
+def t_passphrase_nowhere():
+    secret = CTX["passphrase"].encode()
+    seen = 0
+    for top, _, files in os.walk(T):            # the instance, logs, Maildir
+        for name in files:
+            with open(os.path.join(top, name), "rb") as f:
+                assert secret not in f.read(), "passphrase in " + os.path.join(top, name)
+            seen += 1
+    assert seen > 10, seen
+
+
 def t_audit():
     out = sx("audit", "verify", "--dir", D)
     assert "intact" in out, out
@@ -605,6 +664,9 @@ def main():
         check("[bsre] BSrE v2 /user/registration and /user/register with Basic auth; 401 shape", t_bsre)
         check("[mailer] an SMTP outage and a restart neither lose nor duplicate a message", t_mail_restart)
         check("[mailer] no Message-ID arrived twice", t_no_duplicates)
+        check("[passphrase] P5: passphrase link, weak ones refused, key + certificate that "
+              "openssl verify accepts, OCSP good, link single use, certificate mailed", t_passphrase)
+        check("[passphrase] the passphrase is in no file: database, WAL, logs, mail", t_passphrase_nowhere)
         check("[pks] an agency whose PKS ends within 30 days: its verifiers are warned once", t_pks_warning)
         check("[csrf] cookie sessions: state changes need the CSRF token; logout ends the session", t_csrf)
         check("[audit] the audit chain is intact after all of it", t_audit)

@@ -35,6 +35,8 @@ static const struct {
 	{ "pks_expiring", { "agency", "pks_number", "end_date",
 	    "days_left" } },
 	{ "mail_test", { "name" } },
+	{ "passphrase_link", { "name", "link", "expires" } },
+	{ "certificate_issued", { "name", "serial", "not_after", "pem" } },
 };
 #define NTEMPLATES	(sizeof(tvars) / sizeof(tvars[0]))
 

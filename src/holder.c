@@ -1,0 +1,232 @@
+/*
+ * holder.c - from a verified application to a certificate holder (P5).
+ *
+ * The passphrase arrives once, through a single-use link that lives a
+ * day. It is checked (at least 8 characters, any Unicode, up to 256
+ * octets; not a common password; not containing the holder's name, NIK
+ * or birth date), the key pair is generated and wrapped by the key wall
+ * (keys_holder.c), and the certificate is issued with the verified data,
+ * all in one transaction with the holder row, the used link, the audit
+ * row and the notification. The passphrase is never stored, logged or
+ * answered, and is wiped by the caller.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
+
+#include "agency.h"
+#include "audit.h"
+#include "holder.h"
+#include "keys_holder.h"
+#include "outbox.h"
+
+/* The most used passwords of public breach lists, and Indonesian
+ * favourites. Compared case-insensitively after dropping spaces. */
+static const char *const common[] = {
+	"123456", "123456789", "12345678", "1234567890", "password",
+	"password1", "qwerty", "qwertyuiop", "11111111", "00000000",
+	"12341234", "87654321", "abc12345", "abcd1234", "iloveyou",
+	"sunshine", "princess", "football", "baseball", "welcome1",
+	"admin123", "administrator", "letmein1", "passw0rd", "p@ssw0rd",
+	"p@ssword", "trustno1", "superman", "1q2w3e4r", "1qaz2wsx",
+	"zaq12wsx", "qazwsxedc", "asdfghjkl", "zxcvbnm1", "changeme",
+	"indonesia", "indonesia1", "bismillah", "bismillah123",
+	"alhamdulillah", "assalamualaikum", "sayangku", "sayang123",
+	"rahasia", "rahasia123", "katasandi", "katasandi123",
+	"merdeka45", "garuda123", "jakarta123", "pancasila",
+	"passphrase", "kuncirahasia", "sertifikat", "tandatangan",
+	"bsre12345", "sertel123",
+};
+
+static int
+utf8_chars(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* haystack contains needle, ASCII case-insensitively. */
+static int
+contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (n == 0)
+		return 0;
+	for (; *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+holder_passphrase_ok(const char *pass, const struct app *a, struct err *e)
+{
+	char squeezed[300], word[130], dates[4][16];
+	const char *p, *q;
+	size_t i, k, n = strlen(pass);
+
+	if (utf8_chars(pass) < 8)
+		return err_set(e, ERR_WEAK_PASSPHRASE, "shorter than 8");
+	if (n > 256)
+		return err_set(e, ERR_WEAK_PASSPHRASE, "longer than 256 octets");
+	for (i = k = 0; pass[i] != '\0' && k < sizeof(squeezed) - 1; i++)
+		if (pass[i] != ' ')
+			squeezed[k++] = pass[i];
+	squeezed[k] = '\0';
+	for (i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		if (strcasecmp(squeezed, common[i]) == 0)
+			return err_set(e, ERR_WEAK_PASSPHRASE, "common password");
+	/* Each part of the name of three letters or more. */
+	for (p = a->name; *p != '\0'; p = q) {
+		while (*p != '\0' && !isalpha((unsigned char)*p))
+			p++;
+		for (q = p; *q != '\0' && isalpha((unsigned char)*q); q++)
+			;
+		if (q - p >= 3 && (size_t)(q - p) < sizeof(word)) {
+			memcpy(word, p, (size_t)(q - p));
+			word[q - p] = '\0';
+			if (contains(squeezed, word))
+				return err_set(e, ERR_WEAK_PASSPHRASE,
+				    "contains the name");
+		}
+	}
+	if (a->nik[0] != '\0' && (contains(pass, a->nik) ||
+	    contains(pass, a->nik + 6)))	/* the whole NIK, or its tail */
+		return err_set(e, ERR_WEAK_PASSPHRASE, "contains the NIK");
+	if (strlen(a->birth_date) == 10) {
+		const char *d = a->birth_date;	/* YYYY-MM-DD */
+		snprintf(dates[0], sizeof(dates[0]), "%.4s%.2s%.2s", d, d + 5,
+		    d + 8);
+		snprintf(dates[1], sizeof(dates[1]), "%.2s%.2s%.4s", d + 8,
+		    d + 5, d);
+		snprintf(dates[2], sizeof(dates[2]), "%s", d);
+		snprintf(dates[3], sizeof(dates[3]), "%.2s-%.2s-%.4s", d + 8,
+		    d + 5, d);
+		for (i = 0; i < 4; i++)
+			if (contains(pass, dates[i]))
+				return err_set(e, ERR_WEAK_PASSPHRASE,
+				    "contains the birth date");
+	}
+	return 0;
+}
+
+static int
+pem_of(const struct buf *der, char *out, size_t n)
+{
+	const unsigned char *p = der->data;
+	X509 *x = d2i_X509(NULL, &p, (long)der->len);
+	BIO *b = BIO_new(BIO_s_mem());
+	BUF_MEM *m;
+	int r = -1;
+
+	if (x != NULL && b != NULL && PEM_write_bio_X509(b, x) == 1) {
+		BIO_get_mem_ptr(b, &m);
+		if (m->length < n) {
+			memcpy(out, m->data, m->length);
+			out[m->length] = '\0';
+			r = 0;
+		}
+	}
+	X509_free(x);
+	BIO_free(b);
+	return r;
+}
+
+int
+holder_set_passphrase(struct ra *ra, struct pki *pki, struct store *s,
+    const char *token, const char *pass, struct cert_rec *out, struct err *e)
+{
+	unsigned char secret[HOLDER_SECRET_LEN], serial[SERIAL_LEN];
+	char th[65], pem[8192], na[32], detail[128];
+	struct holder_req h;
+	struct agency ag;
+	struct app a;
+	struct buf wrapped;
+	EVP_PKEY *pub = NULL;
+	json_t *v = NULL;
+	int rc, ret = -1, in_tx = 0;
+
+	buf_init(&wrapped, 1 << 16);
+	if ((rc = ra_link(s, token, "passphrase", &a, NULL, e)) != 0) {
+		if (rc == 1)
+			err_set(e, ERR_LINK_INVALID, "passphrase link");
+		goto out;
+	}
+	if (strcmp(a.status, "VERIFIED") != 0) {
+		err_set(e, ERR_WRONG_STATE, "application is %s", a.status);
+		goto out;
+	}
+	if (holder_passphrase_ok(pass, &a, e) == -1 ||
+	    agency_get_id(s, a.agency_id, &ag, e) != 0 ||
+	    keys_holder_secret(ra->cfg->dir, secret, e) == -1)
+		goto out;
+	/* The expensive part (Argon2id, key generation) and the serial's
+	 * own commit happen before the transaction. */
+	if ((pub = keys_holder_create(secret, pass, ra->cfg->holder_key,
+	    &wrapped, e)) == NULL ||
+	    ca_serial_reserve(s, "holder", serial, e) == -1)
+		goto out;
+	if (s->ops->begin(s, e) == -1)
+		goto out;
+	in_tx = 1;
+	/* The link may have been used meanwhile by a second request. */
+	if ((rc = ra_link(s, token, "passphrase", &a, NULL, e)) != 0) {
+		if (rc == 1)
+			err_set(e, ERR_LINK_INVALID, "passphrase link");
+		goto out;
+	}
+	memset(&h, 0, sizeof(h));
+	h.pubkey = pub;
+	h.name = a.name;
+	h.email = a.email;
+	h.agency = ag.name;
+	h.unit = a.unit[0] != '\0' ? a.unit : NULL;
+	if (ca_issue_holder_tx(pki, s, "holder", &h, serial, out, e) == -1)
+		goto out;
+	auth_sha256_hex(token, th);
+	if (store_q(s, "INSERT INTO holders(application_id, status, "
+	    "cert_serial, wrapped_key, key_alg, created_at, updated_at) "
+	    "VALUES (?, 'ISSUE', ?, ?, ?, ?, ?)", NULL, NULL, e, SV_I(a.id),
+	    SV_S(out->serial), SV_B(wrapped.data, wrapped.len),
+	    SV_S(keys_alg_name(ra->cfg->holder_key)), SV_I(now_utc()),
+	    SV_I(now_utc())) == -1 ||
+	    store_q(s, "UPDATE links SET used_at = ? WHERE token_hash = ?",
+	    NULL, NULL, e, SV_I(now_utc()), SV_S(th)) == -1)
+		goto out;
+	snprintf(detail, sizeof(detail), "{\"serial\":\"%s\",\"key\":\"%s\"}",
+	    out->serial, keys_alg_name(ra->cfg->holder_key));
+	fmt_time_iso(out->not_after, na, sizeof(na));
+	if (audit_append(s, ra->audit_key, "holder", "holder.passphrase_set",
+	    a.pid, detail, e) == -1 || pem_of(&out->der, pem, sizeof(pem)) ==
+	    -1) {
+		if (e->code == ERR_OK)
+			err_set(e, ERR_INTERNAL, "certificate PEM");
+		goto out;
+	}
+	v = json_pack("{s:s, s:s, s:s, s:s}", "name", a.name, "serial",
+	    out->serial, "not_after", na, "pem", pem);
+	if (outbox_put(s, ra->cfg, a.email, "certificate_issued",
+	    strcmp(a.lang, "en") == 0, v, e) == -1 ||
+	    s->ops->commit(s, e) == -1)
+		goto out;
+	in_tx = 0;
+	ret = 0;
+out:
+	if (in_tx)
+		s->ops->rollback(s);
+	json_decref(v);
+	EVP_PKEY_free(pub);
+	buf_cleanup(&wrapped);
+	OPENSSL_cleanse(secret, sizeof(secret));
+	return ret;
+}

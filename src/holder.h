@@ -1,0 +1,21 @@
+/*
+ * holder.h - certificate holders: the passphrase, the key pair and the
+ * first certificate (P5).
+ */
+#ifndef SERTEL_HOLDER_H
+#define SERTEL_HOLDER_H
+
+#include "pki.h"
+#include "ra.h"
+
+/* 0 when pass is acceptable for the applicant a; else
+ * ERR_WEAK_PASSPHRASE (detail names the rule, never the passphrase). */
+int	holder_passphrase_ok(const char *pass, const struct app *a,
+	    struct err *);
+/* Through a passphrase link: checks the passphrase, makes and wraps the
+ * key pair, issues the certificate, all or nothing. */
+int	holder_set_passphrase(struct ra *, struct pki *, struct store *,
+	    const char *token, const char *pass, struct cert_rec *out,
+	    struct err *);
+
+#endif
