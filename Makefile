@@ -14,7 +14,7 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
 # docs/openapi.json is served by the binary: xxd turns it into C.
-GEN      := build/gen/openapi.c
+GEN      := build/gen/openapi.c build/gen/holidays.c
 SRC      := $(wildcard src/*.c) $(GEN)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 HDR      := $(wildcard src/*.h)
@@ -31,9 +31,13 @@ all: build/sertel
 deps:
 	@./scripts/deps.sh
 
-$(GEN): docs/openapi.json
+build/gen/openapi.c: docs/openapi.json
 	@mkdir -p build/gen
 	xxd -i docs/openapi.json > $@
+
+build/gen/holidays.c: data/holidays-id.json
+	@mkdir -p build/gen
+	xxd -i data/holidays-id.json > $@
 
 build/sertel: $(SRC) $(HDR) Makefile
 	@mkdir -p build

@@ -24,7 +24,10 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <pthread.h>
+
 #include "agency.h"
+#include "calendar.h"
 #include "audit.h"
 #include "ident.h"
 #include "image.h"
@@ -122,23 +125,32 @@ ra_holder_status(const char *st)
 	return "NOT_REGISTERED";
 }
 
+/* data/holidays-id.json (2026, 2027), embedded by the build. */
+extern unsigned char data_holidays_id_json[];
+extern unsigned int data_holidays_id_json_len;
+
+static struct calendar cal;
+static pthread_once_t cal_once = PTHREAD_ONCE_INIT;
+
+static void
+cal_load(void)
+{
+	struct err e = { 0 };
+
+	calendar_init(&cal);
+	if (calendar_load_json(&cal, (const char *)data_holidays_id_json,
+	    data_holidays_id_json_len, &e) == -1)
+		log_msg(LOG_ERROR, NULL, "holiday calendar: %s (weekends only)",
+		    e.detail);
+}
+
 long long
 ra_due(long long t)
 {
-	struct tm tm;
-	time_t j;
-	int added = 0;
-
-	/* Asia/Jakarta is UTC+7 all year. Holidays and collective leave
-	 * days join with the working-day calendar. */
-	while (added < 1) {
-		t += 86400;
-		j = (time_t)(t + 7 * 3600);
-		gmtime_r(&j, &tm);
-		if (tm.tm_wday != 0 && tm.tm_wday != 6)
-			added++;
-	}
-	return t;
+	/* S1: one working day, Mon-Fri in Asia/Jakarta less national
+	 * holidays and collective leave (calendar.h has the rule). */
+	pthread_once(&cal_once, cal_load);
+	return (long long)calendar_due(&cal, (time_t)t);
 }
 
 /* ---- loading ---- */
