@@ -509,3 +509,72 @@ api_passphrase_set(struct req *r)
 	cert_rec_cleanup(&c);
 	return ret;
 }
+
+/* ---- BSrE: user status ---- */
+
+static int
+status_code(const char *st, int v1)
+{
+	if (strcmp(st, "ISSUE") == 0)
+		return 1111;
+	if (strcmp(st, "NOT_REGISTERED") == 0)
+		return v1 ? 1110 : 2011;
+	return 2021;		/* registered, no usable certificate */
+}
+
+static const char *
+status_message(const char *st, int en)
+{
+	static __thread char m[160];
+
+	if (strcmp(st, "NOT_REGISTERED") == 0)
+		return en ? "User is not registered" : "User belum terdaftar";
+	if (strcmp(st, "NEW") == 0 || strcmp(st, "WAITING_FOR_VERIFICATION") ==
+	    0 || strcmp(st, "NO_CERTIFICATE") == 0)
+		snprintf(m, sizeof(m), en ? "User is registered without a "
+		    "certificate (status %s)" : "User sudah terdaftar dan belum "
+		    "memiliki sertifikat (status %s)", st);
+	else
+		snprintf(m, sizeof(m), en ? "User is registered and has a "
+		    "certificate with status %s" : "User sudah terdaftar dan "
+		    "memiliki sertifikat dengan status %s", st);
+	return m;
+}
+
+static int
+status_answer(struct req *r, const char *nik, const char *email, int v1)
+{
+	struct holder_status hs;
+	struct err e = { 0 };
+
+	/* A malformed NIK is simply not registered (the original answers
+	 * 200 NOT_REGISTERED too). */
+	if (nik != NULL && (strlen(nik) != 16 || strspn(nik, "0123456789") !=
+	    16))
+		nik = NULL;
+	if (holder_status(r->store, nik, email, r->who.agency_id, &hs,
+	    &e) == -1)
+		return http_error(r, ERR_STORE, e.detail);
+	return http_json_value(r, 200, json_pack("{s:i, s:s, s:s}",
+	    "status_code", status_code(hs.status, v1), "status", hs.status,
+	    "message", status_message(hs.status, r->lang_en)));
+}
+
+int
+api_bsre_status_v1(struct req *r)
+{
+	return status_answer(r, r->cap[0], NULL, 1);
+}
+
+int
+api_bsre_status_v2(struct req *r)
+{
+	json_t *j;
+	int ret;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	ret = status_answer(r, api_str(j, "nik"), api_str(j, "email"), 0);
+	json_decref(j);
+	return ret;
+}

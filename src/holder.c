@@ -230,3 +230,64 @@ out:
 	OPENSSL_cleanse(secret, sizeof(secret));
 	return ret;
 }
+
+struct st_row {
+	long		 app_id, agency_id;
+	char		 app_status[20], h_status[16], serial[SERIAL_HEX_MAX];
+	int		 revoked, found;
+	long long	 not_after;
+};
+
+static int
+st_cb(void *arg, const struct srow *r)
+{
+	struct st_row *x = arg;
+
+	x->app_id = (long)srow_int(r, 0);
+	x->agency_id = (long)srow_int(r, 1);
+	srow_copy(r, 2, x->app_status, sizeof(x->app_status));
+	srow_copy(r, 3, x->h_status, sizeof(x->h_status));
+	srow_copy(r, 4, x->serial, sizeof(x->serial));
+	x->revoked = (int)srow_int(r, 5);
+	x->not_after = srow_int(r, 6);
+	x->found = 1;
+	return 1;		/* the newest row is enough */
+}
+
+int
+holder_status(struct store *s, const char *nik, const char *email,
+    long agency_id, struct holder_status *out, struct err *e)
+{
+	struct st_row x;
+
+	memset(&x, 0, sizeof(x));
+	memset(out, 0, sizeof(*out));
+	out->status = "NOT_REGISTERED";
+	if ((nik == NULL || *nik == '\0') && (email == NULL || *email == '\0'))
+		return 0;
+	if (store_q(s, "SELECT a.id, a.agency_id, a.status, "
+	    "COALESCE(h.status, ''), COALESCE(h.cert_serial, ''), "
+	    "COALESCE(c.revoked, 0), COALESCE(c.not_after, 0) "
+	    "FROM applications a LEFT JOIN holders h ON h.application_id = a.id "
+	    "LEFT JOIN certs c ON c.serial = h.cert_serial "
+	    "WHERE a.status <> 'CANCELLED' AND (a.nik = ? OR a.email = ?) "
+	    "ORDER BY a.id DESC", st_cb, &x, e, SV_S(nik), SV_S(email)) == -1)
+		return -1;
+	if (!x.found || (agency_id != 0 && x.agency_id != agency_id))
+		return 0;
+	out->app_id = x.app_id;
+	snprintf(out->serial, sizeof(out->serial), "%s", x.serial);
+	if (x.h_status[0] == '\0')
+		out->status = ra_holder_status(x.app_status);
+	else if (strcmp(x.h_status, "SUSPEND") == 0 ||
+	    strcmp(x.h_status, "RENEW") == 0)
+		out->status = strcmp(x.h_status, "SUSPEND") == 0 ? "SUSPEND" :
+		    "RENEW";
+	else if (x.revoked)
+		out->status = "REVOKE";
+	else if (x.not_after <= now_utc())	/* every read checks the time */
+		out->status = "EXPIRED";
+	else
+		out->status = "ISSUE";
+	return 0;
+}

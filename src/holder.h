@@ -18,4 +18,16 @@ int	holder_set_passphrase(struct ra *, struct pki *, struct store *,
 	    const char *token, const char *pass, struct cert_rec *out,
 	    struct err *);
 
+/* The holder statuses of the BSrE API, computed in this one place. */
+struct holder_status {
+	const char	*status;	/* NOT_REGISTERED ... REVOKE */
+	char		 serial[SERIAL_HEX_MAX];
+	long		 app_id;
+};
+
+/* By NIK or e-mail (whichever is not NULL), seen from agency_id (0: all;
+ * another agency's holder is NOT_REGISTERED to this caller). */
+int	holder_status(struct store *, const char *nik, const char *email,
+	    long agency_id, struct holder_status *, struct err *);
+
 #endif

@@ -635,6 +635,36 @@ def t_passphrase_nowhere():
     assert seen > 10, seen
 
 
+def t_status():
+    """The nine statuses, computed in one place, as BSrE clients read them."""
+    cid = CTX["client"]
+    asn, non = PEOPLE["ASN"][0], PEOPLE["NON_ASN"][0]
+    st, j = http("POST", "/api/v2/user/check/status", {"nik": asn["nik"]}, basic=cid)
+    assert st == 200 and j == {"status_code": 1111, "status": "ISSUE", "message": j["message"]}, (st, j)
+    assert "ISSUE" in j["message"], j
+    st, j = http("GET", "/api/user/status/" + asn["nik"], basic=cid)
+    assert st == 200 and j["status_code"] == 1111 and j["status"] == "ISSUE", (st, j)
+    st, j = http("POST", "/api/v2/user/check/status", {"email": email_of(non)}, basic=cid)
+    assert j["status"] == "NO_CERTIFICATE" and j["status_code"] == 2021, j
+    st, j = http("POST", "/api/v2/user/check/status", {"nik": "3201010101010001"}, basic=cid)
+    assert st == 200 and j["status"] == "NOT_REGISTERED" and j["status_code"] == 2011, (st, j)
+    st, j = http("POST", "/api/v2/user/check/status", {"nik": "12ab"}, basic=cid)
+    assert st == 200 and j["status_code"] == 2011, (st, j)
+    st, j = http("GET", "/api/user/status/3201010101010001", basic=cid)
+    assert j["status"] == "NOT_REGISTERED" and j["status_code"] == 1110, j
+    st, j = http("POST", "/api/v2/user/check/status", {"email": "x@kemenkeu.go.id"}, basic=cid)
+    assert j["status"] in ("NOT_REGISTERED",), j
+    p = CTX["open_link"][0]           # registered, link open, no data yet
+    st, j = http("POST", "/api/v2/user/check/status", {"email": email_of(p)}, basic=cid)
+    assert j["status"] == "NEW", j
+    # Another agency's client does not see Kemenkeu's holder.
+    k = expect(http("POST", "/api/v1/api-clients", {"agency": "BAPPEDA", "name": "SIMPEG Bappeda"},
+               token=CTX["admin"]), 201)
+    st, j = http("POST", "/api/v2/user/check/status", {"nik": asn["nik"]},
+                 basic=(k["client_id"], k["client_secret"]))
+    assert j["status"] == "NOT_REGISTERED", j
+
+
 def t_audit():
     out = sx("audit", "verify", "--dir", D)
     assert "intact" in out, out
@@ -667,6 +697,8 @@ def main():
         check("[passphrase] P5: passphrase link, weak ones refused, key + certificate that "
               "openssl verify accepts, OCSP good, link single use, certificate mailed", t_passphrase)
         check("[passphrase] the passphrase is in no file: database, WAL, logs, mail", t_passphrase_nowhere)
+        check("[status] BSrE v1/v2 user status: ISSUE, NO_CERTIFICATE, NEW, NOT_REGISTERED, "
+              "per agency", t_status)
         check("[pks] an agency whose PKS ends within 30 days: its verifiers are warned once", t_pks_warning)
         check("[csrf] cookie sessions: state changes need the CSRF token; logout ends the session", t_csrf)
         check("[audit] the audit chain is intact after all of it", t_audit)
