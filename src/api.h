@@ -36,6 +36,8 @@ int	api_passphrase_get(struct req *);
 int	api_passphrase_set(struct req *);
 int	api_bsre_status_v1(struct req *);
 int	api_bsre_status_v2(struct req *);
+int	api_holder_revoke(struct req *);
+int	api_app_revoke(struct req *);
 
 /* Shared by the API handlers. */
 const char	*api_str(const json_t *, const char *key);

@@ -578,3 +578,106 @@ api_bsre_status_v2(struct req *r)
 	json_decref(j);
 	return ret;
 }
+
+/* ---- P6: revocation ---- */
+
+static int
+reason_of(json_t *j, int *reason)
+{
+	const char *name = api_str(j, "reason");
+
+	if (name == NULL) {
+		*reason = 0;		/* unspecified */
+		return 0;
+	}
+	return pki_reason_parse(name, reason);
+}
+
+static int
+revoke_answer(struct req *r, struct holder *h)
+{
+	json_t *out = json_pack("{s:s, s:s}", "status", "REVOKE", "serial",
+	    h->serial);
+
+	holder_cleanup(h);
+	http_wake(r);
+	return http_json_value(r, 200, out);
+}
+
+/* By the holder himself, with the passphrase. */
+int
+api_holder_revoke(struct req *r)
+{
+	struct ra ra;
+	struct holder h;
+	struct err e = { 0 };
+	const char *pass;
+	json_t *j;
+	int reason, rc;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	pass = api_str(j, "passphrase");
+	if (pass == NULL || (api_str(j, "nik") == NULL &&
+	    api_str(j, "email") == NULL)) {
+		r->err_field = pass == NULL ? "passphrase" : "nik";
+		json_decref(j);
+		return http_error(r, ERR_VALIDATION, NULL);
+	}
+	if (reason_of(j, &reason) == -1) {
+		json_decref(j);
+		return http_error(r, ERR_BAD_REASON, NULL);
+	}
+	rc = holder_find(r->store, api_str(j, "nik"), api_str(j, "email"), 0,
+	    &h, &e);
+	if (rc != 0) {
+		json_decref(j);
+		holder_cleanup(&h);
+		return http_error(r, rc == 1 ? ERR_CERT_NOT_FOUND : ERR_STORE,
+		    e.detail);
+	}
+	rc = holder_check_passphrase(ra_of(r, &ra), r->store, &h, pass, &e);
+	OPENSSL_cleanse((char *)pass, strlen(pass));
+	json_decref(j);
+	if (rc == -1 || holder_revoke(&ra, http_pki(r), r->store, &h,
+	    "holder", reason, &e) == -1) {
+		holder_cleanup(&h);
+		http_wake(r);		/* a suspension mails the holder */
+		return http_error(r, e.code, e.detail);
+	}
+	return revoke_answer(r, &h);
+}
+
+/* By a verifier of the holder's agency, or RA/ADMIN. */
+int
+api_app_revoke(struct req *r)
+{
+	struct ra ra;
+	struct app a;
+	struct holder h;
+	struct err e = { 0 };
+	json_t *j = NULL;
+	int reason = 0, rc;
+
+	if (r->body.len > 0 && (j = http_json_body(r)) == NULL)
+		return 0;
+	if (j != NULL && reason_of(j, &reason) == -1) {
+		json_decref(j);
+		return http_error(r, ERR_BAD_REASON, NULL);
+	}
+	json_decref(j);
+	if ((rc = ra_get(r->store, &r->who, r->cap[0], &a, &e)) != 0)
+		return http_error(r, rc == 1 ? ERR_NOT_FOUND : ERR_STORE,
+		    e.detail);
+	if ((rc = holder_find(r->store, NULL, NULL, a.id, &h, &e)) != 0) {
+		holder_cleanup(&h);
+		return http_error(r, rc == 1 ? ERR_CERT_NOT_FOUND : ERR_STORE,
+		    e.detail);
+	}
+	if (holder_revoke(ra_of(r, &ra), http_pki(r), r->store, &h,
+	    r->who.name, reason, &e) == -1) {
+		holder_cleanup(&h);
+		return http_error(r, e.code, e.detail);
+	}
+	return revoke_answer(r, &h);
+}

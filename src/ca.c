@@ -812,32 +812,44 @@ int
 ca_revoke(struct pki *pki, struct store *s, const char *actor,
     const char *serial, int reason, struct err *e)
 {
+	if (s->ops->begin(s, e) == -1)
+		return -1;
+	if (ca_revoke_tx(pki, s, actor, serial, reason, e) == -1 ||
+	    s->ops->commit(s, e) == -1) {
+		s->ops->rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ca_revoke_tx(struct pki *pki, struct store *s, const char *actor,
+    const char *serial, int reason, struct err *e)
+{
 	struct cert_rec r;
 	char detail[128];
-	int rc;
+	int rc, ret = -1;
 
 	cert_rec_init(&r);
-	if (s->ops->begin(s, e) == -1)
-		goto fail;
 	if ((rc = s->ops->cert_get(s, serial, &r, e)) == -1)
-		goto fail;
+		goto out;
 	if (rc == 1) {
 		err_set(e, ERR_CERT_NOT_FOUND, "no certificate %s", serial);
-		goto fail;
+		goto out;
 	}
 	if (strcmp(r.ca, CA_ISSUING) != 0) {
 		err_set(e, ERR_FORBIDDEN, "%s is a CA certificate; CA "
 		    "certificates are revoked in a key ceremony", serial);
-		goto fail;
+		goto out;
 	}
 	if (r.revoked) {
 		err_set(e, ERR_CERT_ALREADY_REVOKED, "%s was revoked (%s)",
 		    serial, pki_reason_name(r.reason));
-		goto fail;
+		goto out;
 	}
 	if (r.not_after <= now_utc()) {
 		err_set(e, ERR_CERT_EXPIRED, "%s has expired", serial);
-		goto fail;
+		goto out;
 	}
 	snprintf(detail, sizeof(detail), "{\"reason\":\"%s\"}",
 	    pki_reason_name(reason));
@@ -847,15 +859,12 @@ ca_revoke(struct pki *pki, struct store *s, const char *actor,
 	    audit_append(s, pki->audit_key, actor, "cert.revoke", serial,
 	    detail, e) == -1 ||
 	    ocsp_produce(pki, s, serial, e) == -1 ||
-	    crl_publish(pki, s, CA_ISSUING, actor, e) == -1 ||
-	    s->ops->commit(s, e) == -1)
-		goto fail;
+	    crl_publish(pki, s, CA_ISSUING, actor, e) == -1)
+		goto out;
+	ret = 0;
+out:
 	cert_rec_cleanup(&r);
-	return 0;
-fail:
-	s->ops->rollback(s);
-	cert_rec_cleanup(&r);
-	return -1;
+	return ret;
 }
 
 /* ---- the hierarchy ---- */

@@ -141,6 +141,11 @@ static const struct err_info table[] = {
 	  "umum, dan tidak memuat nama, NIK, atau tanggal lahir Anda.",
 	  "The passphrase is too weak: at least 8 characters, not a common "
 	  "password, and without your name, NIK or birth date." },
+	{ ERR_HOLDER_SUSPENDED, "holder_suspended", 403,
+	  "Sertifikat ditangguhkan (SUSPEND) setelah 5 kali passphrase salah; "
+	  "hubungi verifikator instansi Anda.",
+	  "The certificate is suspended (SUSPEND) after 5 wrong passphrases; "
+	  "contact your agency's verifier." },
 };
 
 _Static_assert(sizeof(table) / sizeof(table[0]) == ERR__COUNT,

@@ -291,3 +291,143 @@ holder_status(struct store *s, const char *nik, const char *email,
 		out->status = "ISSUE";
 	return 0;
 }
+
+void
+holder_cleanup(struct holder *h)
+{
+	buf_cleanup(&h->wrapped);
+}
+
+struct hrow {
+	struct holder	*h;
+	long		 app_id;
+};
+
+static int
+hrow_cb(void *arg, const struct srow *r)
+{
+	struct hrow *x = arg;
+	const void *b;
+	size_t n = 0;
+
+	x->h->id = (long)srow_int(r, 0);
+	x->app_id = (long)srow_int(r, 1);
+	srow_copy(r, 2, x->h->status, sizeof(x->h->status));
+	srow_copy(r, 3, x->h->serial, sizeof(x->h->serial));
+	x->h->failed = (long)srow_int(r, 5);
+	b = srow_blob(r, 4, &n);
+	x->h->wrapped.len = 0;
+	return b != NULL ? buf_add(&x->h->wrapped, b, n) : 0;
+}
+
+int
+holder_find(struct store *s, const char *nik, const char *email, long app_id,
+    struct holder *h, struct err *e)
+{
+	struct hrow x = { h, 0 };
+	long n;
+
+	buf_init(&h->wrapped, 1 << 16);
+	h->id = 0;
+	n = store_q(s, "SELECT h.id, h.application_id, h.status, "
+	    "COALESCE(h.cert_serial, ''), h.wrapped_key, h.failed_passphrases "
+	    "FROM holders h JOIN applications a ON a.id = h.application_id "
+	    "WHERE a.status <> 'CANCELLED' AND ((? IS NOT NULL AND a.nik = ?) "
+	    "OR (? IS NOT NULL AND a.email = ?) OR a.id = ?) "
+	    "ORDER BY h.id DESC LIMIT 1", hrow_cb, &x, e, SV_S(nik), SV_S(nik),
+	    SV_S(email), SV_S(email), SV_I(app_id));
+	if (n <= 0)
+		return n == 0 ? 1 : -1;
+	return ra_get_by_id(s, x.app_id, &h->a, e);
+}
+
+int
+holder_check_passphrase(struct ra *ra, struct store *s, struct holder *h,
+    const char *pass, struct err *e)
+{
+	unsigned char secret[HOLDER_SECRET_LEN];
+	struct buf sig;
+	struct err ue = { 0 };
+	json_t *v;
+	int rc;
+
+	if (strcmp(h->status, "SUSPEND") == 0)
+		return err_set(e, ERR_HOLDER_SUSPENDED, "suspended");
+	/* Counted first, in its own commit: a crash or a kill during the
+	 * slow unwrap cannot give a guess for free. */
+	if (store_q(s, "UPDATE holders SET failed_passphrases = "
+	    "failed_passphrases + 1, updated_at = ? WHERE id = ?", NULL, NULL,
+	    e, SV_I(now_utc()), SV_I(h->id)) == -1 ||
+	    keys_holder_secret(ra->cfg->dir, secret, e) == -1)
+		return -1;
+	h->failed++;
+	buf_init(&sig, 1024);
+	rc = keys_holder_sign(secret, h->wrapped.data, h->wrapped.len, pass,
+	    (const unsigned char *)"sertel passphrase check", 23, &sig, &ue);
+	OPENSSL_cleanse(secret, sizeof(secret));
+	buf_cleanup(&sig);
+	if (rc == 0) {
+		h->failed = 0;
+		return store_q(s, "UPDATE holders SET failed_passphrases = 0 "
+		    "WHERE id = ?", NULL, NULL, e, SV_I(h->id)) == -1 ? -1 : 0;
+	}
+	if (ue.code != ERR_WRONG_PASSPHRASE) {
+		*e = ue;
+		return -1;
+	}
+	if (h->failed < HOLDER_MAX_FAILURES)
+		return err_set(e, ERR_WRONG_PASSPHRASE, "attempt %ld of %d",
+		    h->failed, HOLDER_MAX_FAILURES);
+	if (s->ops->begin(s, e) == -1)
+		return -1;
+	v = json_pack("{s:s}", "name", h->a.name);
+	if (store_q(s, "UPDATE holders SET status = 'SUSPEND', updated_at = ? "
+	    "WHERE id = ? AND status = 'ISSUE'", NULL, NULL, e,
+	    SV_I(now_utc()), SV_I(h->id)) == -1 ||
+	    audit_append(s, ra->audit_key, "system", "holder.suspend",
+	    h->a.pid, "{\"reason\":\"5 wrong passphrases\"}", e) == -1 ||
+	    outbox_put(s, ra->cfg, h->a.email, "holder_suspended",
+	    strcmp(h->a.lang, "en") == 0, v, e) == -1 ||
+	    s->ops->commit(s, e) == -1) {
+		json_decref(v);
+		s->ops->rollback(s);
+		return -1;
+	}
+	json_decref(v);
+	snprintf(h->status, sizeof(h->status), "SUSPEND");
+	return err_set(e, ERR_HOLDER_SUSPENDED, "suspended now");
+}
+
+int
+holder_revoke(struct ra *ra, struct pki *pki, struct store *s,
+    struct holder *h, const char *actor, int reason, struct err *e)
+{
+	char detail[160];
+	json_t *v;
+
+	if (h->serial[0] == '\0')
+		return err_set(e, ERR_CERT_NOT_FOUND, "no certificate");
+	snprintf(detail, sizeof(detail), "{\"serial\":\"%s\",\"reason\":\"%s\"}",
+	    h->serial, pki_reason_name(reason));
+	if (s->ops->begin(s, e) == -1)
+		return -1;
+	v = json_pack("{s:s, s:s, s:s}", "name", h->a.name, "serial",
+	    h->serial, "reason", pki_reason_name(reason));
+	/* The certificate, OCSP and the CRL; the holder; the audit row; the
+	 * e-mail: together or not at all. */
+	if (ca_revoke_tx(pki, s, actor, h->serial, reason, e) == -1 ||
+	    store_q(s, "UPDATE holders SET status = 'REVOKE', updated_at = ? "
+	    "WHERE id = ?", NULL, NULL, e, SV_I(now_utc()), SV_I(h->id)) == -1 ||
+	    audit_append(s, ra->audit_key, actor, "holder.revoke", h->a.pid,
+	    detail, e) == -1 ||
+	    outbox_put(s, ra->cfg, h->a.email, "certificate_revoked",
+	    strcmp(h->a.lang, "en") == 0, v, e) == -1 ||
+	    s->ops->commit(s, e) == -1) {
+		json_decref(v);
+		s->ops->rollback(s);
+		return -1;
+	}
+	json_decref(v);
+	snprintf(h->status, sizeof(h->status), "REVOKE");
+	return 0;
+}

@@ -18,6 +18,35 @@ int	holder_set_passphrase(struct ra *, struct pki *, struct store *,
 	    const char *token, const char *pass, struct cert_rec *out,
 	    struct err *);
 
+#define HOLDER_MAX_FAILURES	5
+
+struct holder {
+	long		 id;
+	struct app	 a;
+	char		 status[16];
+	char		 serial[SERIAL_HEX_MAX];
+	struct buf	 wrapped;
+	long		 failed;
+};
+
+void	holder_cleanup(struct holder *);
+/* The current holder of an application, by NIK, e-mail or application
+ * id (the first not NULL/0); 1: none. */
+int	holder_find(struct store *, const char *nik, const char *email,
+	    long app_id, struct holder *, struct err *);
+/*
+ * Checks the passphrase against the wrapped key. The attempt is counted
+ * (and committed) before the key is unwrapped; a success resets the
+ * count; the fifth failure in a row suspends the holder and tells him.
+ * ERR_WRONG_PASSPHRASE or ERR_HOLDER_SUSPENDED otherwise.
+ */
+int	holder_check_passphrase(struct ra *, struct store *, struct holder *,
+	    const char *pass, struct err *);
+/* Revokes the holder's certificate (P6) with its audit row and e-mail in
+ * one transaction; actor is who asked. */
+int	holder_revoke(struct ra *, struct pki *, struct store *,
+	    struct holder *, const char *actor, int reason, struct err *);
+
 /* The holder statuses of the BSrE API, computed in this one place. */
 struct holder_status {
 	const char	*status;	/* NOT_REGISTERED ... REVOKE */

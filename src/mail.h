@@ -72,6 +72,8 @@ int	mail_mailbox_name(const char *message_id, char *out, size_t outsz);
  *   mail_test             name
  *   passphrase_link       name, link, expires
  *   certificate_issued    name, serial, not_after, pem
+ *   certificate_revoked   name, serial, reason
+ *   holder_suspended      name
  */
 int	mail_render(const char *name, int english, json_t *vars,
 	    struct buf *subject, struct buf *text, struct err *);

@@ -183,6 +183,45 @@ static const struct template {
 	  "certificate to be revoked.\n"
 	  SIGN_EN },
 
+	{ "certificate_revoked",
+	  "Sertifikat elektronik Anda telah dicabut",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Sertifikat elektronik Anda dengan nomor seri {{serial}} telah\n"
+	  "dicabut (alasan: {{reason}}) dan tidak dapat digunakan lagi untuk\n"
+	  "menandatangani. Pencabutan bersifat final. Jika Anda memerlukan\n"
+	  "sertifikat baru, silakan ajukan permohonan baru melalui instansi\n"
+	  "Anda.\n"
+	  SIGN_ID,
+	  "Your electronic certificate has been revoked",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Your electronic certificate with serial number {{serial}} has been\n"
+	  "revoked (reason: {{reason}}) and can no longer be used to sign.\n"
+	  "Revocation is final. If you need a new certificate, please apply\n"
+	  "anew through your agency.\n"
+	  SIGN_EN },
+
+	{ "holder_suspended",
+	  "Sertifikat elektronik Anda ditangguhkan",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Passphrase sertifikat elektronik Anda dimasukkan salah 5 kali\n"
+	  "berturut-turut, sehingga sertifikat Anda ditangguhkan (SUSPEND) dan\n"
+	  "tidak dapat digunakan untuk menandatangani. Hubungi verifikator\n"
+	  "instansi Anda untuk verifikasi ulang. Jika bukan Anda yang mencoba,\n"
+	  "segera laporkan: seseorang mungkin mencoba menebak passphrase Anda.\n"
+	  SIGN_ID,
+	  "Your electronic certificate has been suspended",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "The passphrase of your electronic certificate was entered wrongly\n"
+	  "5 times in a row, so your certificate is suspended (SUSPEND) and\n"
+	  "cannot be used to sign. Contact your agency's verifier to be\n"
+	  "verified again. If it was not you, report it at once: someone may\n"
+	  "be trying to guess your passphrase.\n"
+	  SIGN_EN },
+
 	{ "application_verified",
 	  "Permohonan sertifikat elektronik Anda telah diverifikasi",
 	  "Yth. {{name}},\n"

@@ -75,6 +75,9 @@ int	ca_lint_holder(const struct config *, X509 *x, X509 *issuer,
 	    struct err *);
 int	ca_revoke(struct pki *, struct store *, const char *actor,
 	    const char *serial, int reason, struct err *);
+/* The same inside the caller's open transaction. */
+int	ca_revoke_tx(struct pki *, struct store *, const char *actor,
+	    const char *serial, int reason, struct err *);
 
 /* Builds, signs and stores a new CRL for ca (within the caller's
  * transaction when one is open). */

@@ -665,6 +665,82 @@ def t_status():
     assert j["status"] == "NOT_REGISTERED", j
 
 
+def set_passphrase(p, secret):
+    m = wait_mail(email_of(p), r"passphrase")
+    tok = re.search(r"/passphrase/([A-Za-z0-9_-]{20,})", m[2]).group(1)
+    j = expect(http("POST", "/api/v1/passphrase/" + tok, {"passphrase": secret}), 201)
+    path = os.path.join(T, "%s.pem" % j["serial"])
+    with open(path, "w") as f:
+        f.write(j["certificate"])
+    return j["serial"], path
+
+
+def v2_status(p):
+    return http("POST", "/api/v2/user/check/status", {"email": email_of(p)}, basic=CTX["client"])[1]["status"]
+
+
+def t_revoke_by_holder():
+    p = PEOPLE["POLRI"][0]
+    secret = "Ombak Parangtritis jam lima sore"
+    serial, cert = set_passphrase(p, secret)
+    for _ in range(2):
+        e = expect(http("POST", "/api/v1/holder/revoke", {"email": email_of(p), "passphrase": "bukan ini",
+                   "reason": "keyCompromise"}), 400, "wrong_passphrase")
+        assert e["error"]["message"] == "Passphrase anda salah.", e
+    assert v2_status(p) == "ISSUE"
+    expect(http("POST", "/api/v1/holder/revoke", {"email": email_of(p), "passphrase": secret,
+           "reason": "noSuchReason"}), 400, "bad_reason")
+    j = expect(http("POST", "/api/v1/holder/revoke", {"nik": p["nik"], "passphrase": secret,
+               "reason": "keyCompromise"}), 200)
+    assert j == {"status": "REVOKE", "serial": serial}, j
+    chain = os.path.join(T, "chain.pem")
+    r = subprocess.run(["openssl", "ocsp", "-issuer", os.path.join(D, "ca", "issuing.pem"), "-cert", cert,
+                        "-url", BASE + "/ocsp", "-CAfile", chain, "-no_nonce"], capture_output=True, text=True)
+    assert ": revoked" in r.stdout and "keyCompromise" in r.stdout, r.stdout + r.stderr
+    st, der, _ = http("GET", "/crl/issuing.crl", raw=True)
+    crl = os.path.join(T, "issuing.crl")
+    with open(crl, "wb") as f:
+        f.write(der)
+    r = subprocess.run(["openssl", "crl", "-inform", "DER", "-in", crl, "-CAfile", chain, "-noout", "-text"],
+                       capture_output=True, text=True)
+    assert "verify OK" in (r.stdout + r.stderr) and serial in r.stdout.replace(":", "").upper(), r.stdout[:600]
+    wait_mail(email_of(p), r"dicabut")
+    assert v2_status(p) == "REVOKE"
+    expect(http("POST", "/api/v1/holder/revoke", {"nik": p["nik"], "passphrase": secret}), 409,
+           "cert_already_revoked")
+
+
+def t_suspend():
+    p = PEOPLE["ASN"][0]
+    for i in range(4):
+        expect(http("POST", "/api/v1/holder/revoke", {"nik": p["nik"], "passphrase": "tebakan %d" % i}), 400,
+               "wrong_passphrase")
+    expect(http("POST", "/api/v1/holder/revoke", {"nik": p["nik"], "passphrase": "tebakan kelima"}), 403,
+           "holder_suspended")
+    assert v2_status(p) == "SUSPEND"
+    wait_mail(email_of(p), r"ditangguhkan")
+    # Suspended: even the right passphrase does nothing now.
+    expect(http("POST", "/api/v1/holder/revoke", {"nik": p["nik"], "passphrase": CTX["passphrase"]}), 403,
+           "holder_suspended")
+    with sqlite3.connect(os.path.join(D, "sertel.db"), timeout=10) as db:
+        n = db.execute("SELECT count(*) FROM audit WHERE action = 'holder.suspend'").fetchone()[0]
+    assert n == 1, n
+
+
+def t_revoke_by_staff():
+    p = PEOPLE["ASN"][1]
+    set_passphrase(p, "Sate Padang di Jalan Sabang malam")
+    q = expect(http("GET", "/api/v1/applications?status=VERIFIED", token=CTX["verif.a"]), 200)
+    pid = [x["id"] for x in q["applications"] if x["email"] == email_of(p)][0]
+    expect(http("POST", "/api/v1/applications/%s/revoke" % pid, {"reason": "affiliationChanged"},
+                token=CTX["verif.b"]), 404, "not_found")
+    j = expect(http("POST", "/api/v1/applications/%s/revoke" % pid, {"reason": "affiliationChanged"},
+                    token=CTX["verif.a"]), 200)
+    assert j["status"] == "REVOKE", j
+    assert v2_status(p) == "REVOKE"
+    wait_mail(email_of(p), r"dicabut")
+
+
 def t_audit():
     out = sx("audit", "verify", "--dir", D)
     assert "intact" in out, out
@@ -699,6 +775,10 @@ def main():
         check("[passphrase] the passphrase is in no file: database, WAL, logs, mail", t_passphrase_nowhere)
         check("[status] BSrE v1/v2 user status: ISSUE, NO_CERTIFICATE, NEW, NOT_REGISTERED, "
               "per agency", t_status)
+        check("[revoke] P6 by the holder: wrong passphrases refused, then revoked; openssl ocsp says "
+              "revoked (keyCompromise), the CRL lists it, the holder is mailed", t_revoke_by_holder)
+        check("[suspend] 5 wrong passphrases in a row suspend the holder, who is mailed once", t_suspend)
+        check("[revoke] P6 by the agency's verifier; another agency's verifier cannot", t_revoke_by_staff)
         check("[pks] an agency whose PKS ends within 30 days: its verifiers are warned once", t_pks_warning)
         check("[csrf] cookie sessions: state changes need the CSRF token; logout ends the session", t_csrf)
         check("[audit] the audit chain is intact after all of it", t_audit)

@@ -37,6 +37,8 @@ static const struct {
 	{ "mail_test", { "name" } },
 	{ "passphrase_link", { "name", "link", "expires" } },
 	{ "certificate_issued", { "name", "serial", "not_after", "pem" } },
+	{ "certificate_revoked", { "name", "serial", "reason" } },
+	{ "holder_suspended", { "name" } },
 };
 #define NTEMPLATES	(sizeof(tvars) / sizeof(tvars[0]))
 
