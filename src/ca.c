@@ -270,7 +270,7 @@ issue(struct pki *pki, struct store *s, const char *actor,
 	const unsigned char *ap;
 	char hex[2 * SERIAL_LEN + 1], detail[768];
 	time_t now = now_utc();
-	int i, r = -1, tries;
+	int i, r = -1;
 
 	buf_init(&tbs, 1 << 20);
 	buf_init(&alg, 1024);
@@ -284,7 +284,6 @@ issue(struct pki *pki, struct store *s, const char *actor,
 	else if (ca_serial_reserve(s, in->kind, serial, e) == -1)
 		goto out;
 	hex_encode(serial, sizeof(serial), hex, sizeof(hex));
-	(void)tries;
 
 	/* 2. The to-be-signed certificate. */
 	if ((x = X509_new()) == NULL ||
