@@ -10,10 +10,8 @@
  * (meta "audit.head": id and hash of the last row) catches truncation.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -29,45 +27,18 @@ int
 audit_key_create(const char *dir, struct err *e)
 {
 	unsigned char k[AUDIT_KEY_LEN];
-	char path[PATH_MAX], hex[2 * AUDIT_KEY_LEN + 1];
-	int r;
+	int r = secret_file(dir, "audit.key", k, sizeof(k), SECRET_NEW, e);
 
-	if (path_join(path, sizeof(path), dir, "secrets") == -1)
-		return err_set(e, ERR_CONFIG, "path too long");
-	if (mkdir(path, 0700) == -1 && errno != EEXIST)
-		return err_set(e, ERR_CONFIG, "mkdir %s: %s", path,
-		    strerror(errno));
-	if (path_join(path, sizeof(path), dir, "secrets/audit.key") == -1)
-		return err_set(e, ERR_CONFIG, "path too long");
-	if (RAND_priv_bytes(k, sizeof(k)) != 1)
-		return err_set(e, ERR_INTERNAL, "random");
-	hex_encode(k, sizeof(k), hex, sizeof(hex));
-	r = file_write(path, hex, strlen(hex), 0600);
 	OPENSSL_cleanse(k, sizeof(k));
-	OPENSSL_cleanse(hex, sizeof(hex));
-	return r == -1 ? err_set(e, ERR_CONFIG, "cannot write %s", path) : 0;
+	return r;
 }
 
 int
 audit_key_load(const char *dir, unsigned char key[AUDIT_KEY_LEN],
     struct err *e)
 {
-	char path[PATH_MAX];
-	struct buf b;
-	size_t n = 0;
-	int r;
-
-	if (path_join(path, sizeof(path), dir, "secrets/audit.key") == -1)
-		return err_set(e, ERR_CONFIG, "path too long");
-	if (file_read(path, &b, 256) == -1)
-		return err_set(e, ERR_NO_INSTANCE, "cannot read %s", path);
-	while (b.len > 0 && (b.data[b.len - 1] == '\n'))
-		b.data[--b.len] = '\0';
-	r = hex_decode((char *)b.data, key, AUDIT_KEY_LEN, &n);
-	buf_cleanse(&b);
-	if (r == -1 || n != AUDIT_KEY_LEN)
-		return err_set(e, ERR_CONFIG, "%s: bad key", path);
-	return 0;
+	return secret_file(dir, "audit.key", key, AUDIT_KEY_LEN, SECRET_LOAD,
+	    e);
 }
 
 static void

@@ -14,12 +14,10 @@
  * HMAC-SHA-256(server key, secret), compared in constant time.
  */
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -37,33 +35,9 @@ int
 auth_server_key(const char *dir, unsigned char key[SERVER_KEY_LEN],
     struct err *e)
 {
-	char path[PATH_MAX], hex[2 * SERVER_KEY_LEN + 2];
-	struct buf b;
-	size_t n = 0;
-	int r;
-
-	if (path_join(path, sizeof(path), dir, "secrets") == -1 ||
-	    (mkdir(path, 0700) == -1 && errno != EEXIST))
-		return err_set(e, ERR_CONFIG, "cannot create %s", path);
-	if (path_join(path, sizeof(path), dir, "secrets/server.key") == -1)
-		return err_set(e, ERR_CONFIG, "path too long");
-	if (file_read(path, &b, 256) == -1) {
-		/* First use: made here so that older instances get one too. */
-		if (RAND_priv_bytes(key, SERVER_KEY_LEN) != 1)
-			return err_set(e, ERR_INTERNAL, "random");
-		hex_encode(key, SERVER_KEY_LEN, hex, sizeof(hex));
-		r = file_write(path, hex, strlen(hex), 0600);
-		OPENSSL_cleanse(hex, sizeof(hex));
-		return r == -1 ? err_set(e, ERR_CONFIG, "cannot write %s",
-		    path) : 0;
-	}
-	while (b.len > 0 && b.data[b.len - 1] == '\n')
-		b.data[--b.len] = '\0';
-	r = hex_decode((char *)b.data, key, SERVER_KEY_LEN, &n);
-	buf_cleanse(&b);
-	if (r == -1 || n != SERVER_KEY_LEN)
-		return err_set(e, ERR_CONFIG, "%s: bad key", path);
-	return 0;
+	/* Made on first use, so that older instances get one too. */
+	return secret_file(dir, "server.key", key, SERVER_KEY_LEN,
+	    SECRET_LOAD_OR_NEW, e);
 }
 
 static const struct {

@@ -12,10 +12,8 @@
  * signature and is wiped (OPENSSL_cleanse, EVP_PKEY_free).
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -38,31 +36,8 @@ int
 keys_holder_secret(const char *dir, unsigned char out[HOLDER_SECRET_LEN],
     struct err *e)
 {
-	char path[PATH_MAX], hex[2 * HOLDER_SECRET_LEN + 2];
-	struct buf b;
-	size_t n = 0;
-	int r;
-
-	if (path_join(path, sizeof(path), dir, "secrets") == -1 ||
-	    (mkdir(path, 0700) == -1 && errno != EEXIST) ||
-	    path_join(path, sizeof(path), dir, "secrets/holder.key") == -1)
-		return err_set(e, ERR_CONFIG, "cannot create %s/secrets", dir);
-	if (file_read(path, &b, 256) == -1) {
-		if (RAND_priv_bytes(out, HOLDER_SECRET_LEN) != 1)
-			return err_set(e, ERR_INTERNAL, "random");
-		hex_encode(out, HOLDER_SECRET_LEN, hex, sizeof(hex));
-		r = file_write(path, hex, strlen(hex), 0600);
-		OPENSSL_cleanse(hex, sizeof(hex));
-		return r == -1 ? err_set(e, ERR_CONFIG, "cannot write %s",
-		    path) : 0;
-	}
-	while (b.len > 0 && b.data[b.len - 1] == '\n')
-		b.data[--b.len] = '\0';
-	r = hex_decode((char *)b.data, out, HOLDER_SECRET_LEN, &n);
-	buf_cleanse(&b);
-	if (r == -1 || n != HOLDER_SECRET_LEN)
-		return err_set(e, ERR_CONFIG, "%s: bad key", path);
-	return 0;
+	return secret_file(dir, "holder.key", out, HOLDER_SECRET_LEN,
+	    SECRET_LOAD_OR_NEW, e);
 }
 
 static int

@@ -17,6 +17,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/rand.h>
 
 #include "util.h"
 
@@ -300,6 +301,42 @@ path_join(char *out, size_t outsz, const char *dir, const char *name)
 	int n = snprintf(out, outsz, "%s/%s", dir, name);
 
 	return (n < 0 || (size_t)n >= outsz) ? -1 : 0;
+}
+
+int
+secret_file(const char *dir, const char *name, unsigned char *out,
+    size_t len, enum secret_mode mode, struct err *e)
+{
+	char path[PATH_MAX], hex[2 * 64 + 2];
+	struct buf b;
+	size_t n = 0;
+	int r;
+
+	if (len > 64)
+		return err_set(e, ERR_INTERNAL, "secret too long");
+	if (path_join(path, sizeof(path), dir, "secrets") == -1 ||
+	    (mkdir(path, 0700) == -1 && errno != EEXIST))
+		return err_set(e, ERR_CONFIG, "cannot create %s/secrets", dir);
+	if (snprintf(path, sizeof(path), "%s/secrets/%s", dir, name) >=
+	    (int)sizeof(path))
+		return err_set(e, ERR_CONFIG, "path too long");
+	if (mode != SECRET_NEW && file_read(path, &b, 256) == 0) {
+		while (b.len > 0 && b.data[b.len - 1] == '\n')
+			b.data[--b.len] = '\0';
+		r = hex_decode((char *)b.data, out, len, &n);
+		buf_cleanse(&b);
+		if (r == -1 || n != len)
+			return err_set(e, ERR_CONFIG, "%s: bad key", path);
+		return 0;
+	}
+	if (mode == SECRET_LOAD)
+		return err_set(e, ERR_NO_INSTANCE, "cannot read %s", path);
+	if (RAND_priv_bytes(out, (int)len) != 1)
+		return err_set(e, ERR_INTERNAL, "random");
+	hex_encode(out, len, hex, sizeof(hex));
+	r = file_write(path, hex, strlen(hex), 0600);
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return r == -1 ? err_set(e, ERR_CONFIG, "cannot write %s", path) : 0;
 }
 
 int

@@ -112,6 +112,13 @@ int	 file_read(const char *path, struct buf *, size_t max);
 /* Writes atomically (tmp + rename) with the given mode. */
 int	 file_write(const char *path, const void *, size_t, int mode);
 int	 path_join(char *out, size_t outsz, const char *dir, const char *name);
+
+/* A random key of len octets kept as hex in dir/secrets/name (0600, the
+ * directory 0700). SECRET_LOAD reads it, SECRET_NEW writes a fresh one,
+ * SECRET_LOAD_OR_NEW reads it or, on first use, writes one. */
+enum secret_mode { SECRET_LOAD, SECRET_NEW, SECRET_LOAD_OR_NEW };
+int	 secret_file(const char *dir, const char *name, unsigned char *out,
+	    size_t len, enum secret_mode, struct err *);
 int	 parse_long(const char *, long min, long max, long *out);
 time_t	 now_utc(void);
 void	 fmt_time_iso(time_t, char *out, size_t outsz);
