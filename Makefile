@@ -2,7 +2,7 @@
 # commands the README names; both install missing Debian packages first.
 
 PKGS     := libmicrohttpd jansson sqlite3 libcrypto libcurl libsodium \
-            libpng libjpeg
+            libpng libjpeg libqpdf libqrencode
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \

@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential pkg-config openssl libssl-dev libsqlite3-dev sqlite3
 libmicrohttpd-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
 libcmocka-dev curl wrk python3 clang libclang-rt-14-dev
-libpng-dev libjpeg-dev python3-aiosmtpd xxd"
+libpng-dev libjpeg-dev python3-aiosmtpd xxd
+libqpdf-dev qpdf libqrencode-dev poppler-utils libnss3-tools"
 
 missing=""
 for p in $PKGS; do
