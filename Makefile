@@ -43,19 +43,27 @@ build/sertel: $(SRC) $(HDR) Makefile
 	@mkdir -p build
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
 
+# The test builds (build/test/sertel, the sanitizer build, the unit
+# tests) have a clock the tests can move (util.c); build/sertel has not.
+TCLOCK   := -DSERTEL_TEST_CLOCK
+
+build/test/sertel: $(SRC) $(HDR) Makefile
+	@mkdir -p build/test
+	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
+
 build/asan/sertel: $(SRC) $(HDR) Makefile
 	@mkdir -p build/asan
-	$(CC) $(WARN) $(SAN) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
+	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
 
 build/test_unit: $(UNIT_SRC) $(LIB_SRC) $(HDR) Makefile
 	@mkdir -p build
-	$(CC) $(WARN) $(CFLAGS) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) $(LIB_SRC) \
-	    $(PKG_LIBS) -lcmocka
+	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) \
+	    $(LIB_SRC) $(PKG_LIBS) -lcmocka
 
 build/asan/test_unit: $(UNIT_SRC) $(LIB_SRC) $(HDR) Makefile
 	@mkdir -p build/asan
-	$(CC) $(WARN) $(SAN) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) $(LIB_SRC) \
-	    $(PKG_LIBS) -lcmocka
+	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) \
+	    $(LIB_SRC) $(PKG_LIBS) -lcmocka
 
 # libFuzzer + ASan + UBSan build of the network parsers.
 build/fuzz_pki: tests/fuzz/fuzz_pki.c $(LIB_SRC) $(HDR) Makefile
@@ -77,16 +85,18 @@ run: deps build/sertel
 test-unit: build/test_unit
 	./build/test_unit
 
-test-e2e: build/sertel
-	SERTEL=build/sertel bash tests/e2e/run.sh
+# The end-to-end tests run the test build; SERTEL_PROD is the production
+# binary, which must ignore the test clock.
+test-e2e: build/sertel build/test/sertel
+	SERTEL=build/test/sertel SERTEL_PROD=build/sertel bash tests/e2e/run.sh
 
 # The sanitizer build runs the unit and the end-to-end tests again.
-test-asan: build/asan/sertel build/asan/test_unit
+test-asan: build/sertel build/asan/sertel build/asan/test_unit
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ./build/asan/test_unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    SERTEL=build/asan/sertel bash tests/e2e/run.sh
+	    SERTEL=build/asan/sertel SERTEL_PROD=build/sertel bash tests/e2e/run.sh
 
 check-docs: build/sertel
 	@./build/sertel help errors | diff -u docs/errors.md - && \

@@ -38,6 +38,21 @@ int	api_bsre_status_v1(struct req *);
 int	api_bsre_status_v2(struct req *);
 int	api_holder_revoke(struct req *);
 int	api_app_revoke(struct req *);
+/* api_lifecycle.c */
+int	api_holder_renew(struct req *);
+int	api_app_renew(struct req *);
+int	api_app_unsuspend(struct req *);
+int	api_holder_forgot(struct req *);
+int	api_reissue_get(struct req *);
+int	api_reissue_submit(struct req *);
+int	api_hreq_list(struct req *);
+int	api_hreq_get(struct req *);
+int	api_hreq_approve(struct req *);
+int	api_hreq_reject(struct req *);
+int	api_holidays_list(struct req *);
+int	api_holiday_put(struct req *);
+int	api_holiday_delete(struct req *);
+int	api_sla_report(struct req *);
 
 /* Shared by the API handlers. */
 const char	*api_str(const json_t *, const char *key);

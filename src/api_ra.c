@@ -338,16 +338,16 @@ api_activation_get(struct req *r)
 {
 	struct app a;
 	struct err e = { 0 };
-	long long exp = 0;
+	struct ra_link_info li;
 	int rc;
 
-	if ((rc = ra_link(r->store, r->cap[0], "activate", &a, &exp,
+	if ((rc = ra_link(r->store, r->cap[0], "activate", &a, &li,
 	    &e)) != 0)
 		return http_error(r, rc == 1 ? ERR_LINK_INVALID : ERR_STORE,
 		    e.detail);
 	return http_json_value(r, 200, json_pack("{s:s, s:s, s:s, s:I, "
 	    "s:{s:s, s:s}, s:s}", "name", a.name, "email", a.email, "status",
-	    a.status, "expires_at", (json_int_t)exp, "documents",
+	    a.status, "expires_at", (json_int_t)li.expires, "documents",
 	    "privacy_policy", RA_PRIVACY_VERSION, "holder_agreement",
 	    RA_AGREEMENT_VERSION, "reason", a.reason[0] != '\0' ?
 	    ra_reason_text(a.reason, r->lang_en) : ""));
@@ -447,15 +447,15 @@ api_passphrase_get(struct req *r)
 {
 	struct app a;
 	struct err e = { 0 };
-	long long exp = 0;
+	struct ra_link_info li;
 	int rc;
 
-	if ((rc = ra_link(r->store, r->cap[0], "passphrase", &a, &exp,
+	if ((rc = ra_link(r->store, r->cap[0], "passphrase", &a, &li,
 	    &e)) != 0)
 		return http_error(r, rc == 1 ? ERR_LINK_INVALID : ERR_STORE,
 		    e.detail);
 	return http_json_value(r, 200, json_pack("{s:s, s:s, s:I, s:i, s:i}",
-	    "name", a.name, "email", a.email, "expires_at", (json_int_t)exp,
+	    "name", a.name, "email", a.email, "expires_at", (json_int_t)li.expires,
 	    "min_length", 8, "max_octets", 256));
 }
 

@@ -133,6 +133,13 @@ static const struct ckey keys[] = {
 	  "Days an activation link stays valid." },
 	{ "activation.selfie_max_bytes", L(selfie_max_bytes, 65536, 2097152),
 	  "2097152", "Largest selfie accepted, in bytes (at most 2 MB)." },
+	{ "holder.renew_days", L(renew_days, 1, 1100), "90",
+	  "Renewal may be asked for this many days before expiry (P7)." },
+	{ "lifecycle.interval_seconds", L(lifecycle_seconds, 1, 3600), "60",
+	  "How often expiry, reminders and overdue flags are swept." },
+	{ "sla.remind_hours", L(remind_hours, 0, 24), "4",
+	  "Verifiers are reminded this many hours before an application's\n"
+	  "# due time (0: no reminder)." },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -50,6 +50,9 @@ struct config {
 	/* registration */
 	long		 activation_days;
 	long		 selfie_max_bytes;
+	long		 renew_days;
+	long		 lifecycle_seconds;
+	long		 remind_hours;
 };
 
 /* Fills every field with its default; dir and base_url as given. */

@@ -142,31 +142,74 @@ pem_of(const struct buf *der, char *out, size_t n)
 	return r;
 }
 
+/* The holder row and open request a renewal's link belongs to. */
+struct renewal {
+	long	 holder_id, request_id;
+	char	 old_serial[SERIAL_HEX_MAX];
+	int	 old_valid;
+};
+
+static int
+renewal_cb(void *arg, const struct srow *r)
+{
+	struct renewal *x = arg;
+
+	x->holder_id = (long)srow_int(r, 0);
+	srow_copy(r, 1, x->old_serial, sizeof(x->old_serial));
+	x->old_valid = srow_int(r, 2) == 0;
+	return 1;
+}
+
+/* Where the link leads: 0 a first certificate, 1 a renewal or re-issue
+ * (then x is filled), -1 with e set. */
+static int
+link_kind(struct store *s, const char *token, struct app *a,
+    struct renewal *x, struct err *e)
+{
+	struct ra_link_info li;
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	if ((rc = ra_link(s, token, "passphrase", a, &li, e)) != 0)
+		return rc == 1 ? err_set(e, ERR_LINK_INVALID, "passphrase link") :
+		    -1;
+	if (strcmp(li.purpose, "passphrase") == 0) {
+		if (strcmp(a->status, "VERIFIED") != 0)
+			return err_set(e, ERR_WRONG_STATE, "application is %s",
+			    a->status);
+		return 0;
+	}
+	if (store_q(s, "SELECT h.id, COALESCE(h.cert_serial, ''), "
+	    "COALESCE(c.revoked, 1) FROM holder_requests r JOIN holders h ON "
+	    "h.id = r.holder_id LEFT JOIN certs c ON c.serial = h.cert_serial "
+	    "WHERE r.id = ? AND r.status = 'APPROVED' AND h.status = 'RENEW'",
+	    renewal_cb, x, e, SV_I(li.request_id)) == -1)
+		return -1;
+	if (x->holder_id == 0)
+		return err_set(e, ERR_LINK_INVALID, "request not approved");
+	x->request_id = li.request_id;
+	return 1;
+}
+
 int
 holder_set_passphrase(struct ra *ra, struct pki *pki, struct store *s,
     const char *token, const char *pass, struct cert_rec *out, struct err *e)
 {
 	unsigned char secret[HOLDER_SECRET_LEN], serial[SERIAL_LEN];
-	char th[65], pem[8192], na[32], detail[128];
+	char pem[8192], na[32], detail[160];
 	struct holder_req h;
+	struct renewal x;
 	struct agency ag;
 	struct app a;
 	struct buf wrapped;
 	EVP_PKEY *pub = NULL;
 	json_t *v = NULL;
-	int rc, ret = -1, in_tx = 0;
+	int kind, ret = -1, in_tx = 0;
+	const char *alg = keys_alg_name(ra->cfg->holder_key);
 
 	buf_init(&wrapped, 1 << 16);
-	if ((rc = ra_link(s, token, "passphrase", &a, NULL, e)) != 0) {
-		if (rc == 1)
-			err_set(e, ERR_LINK_INVALID, "passphrase link");
-		goto out;
-	}
-	if (strcmp(a.status, "VERIFIED") != 0) {
-		err_set(e, ERR_WRONG_STATE, "application is %s", a.status);
-		goto out;
-	}
-	if (holder_passphrase_ok(pass, &a, e) == -1 ||
+	if ((kind = link_kind(s, token, &a, &x, e)) == -1 ||
+	    holder_passphrase_ok(pass, &a, e) == -1 ||
 	    agency_get_id(s, a.agency_id, &ag, e) != 0 ||
 	    keys_holder_secret(ra->cfg->dir, secret, e) == -1)
 		goto out;
@@ -180,35 +223,55 @@ holder_set_passphrase(struct ra *ra, struct pki *pki, struct store *s,
 		goto out;
 	in_tx = 1;
 	/* The link may have been used meanwhile by a second request. */
-	if ((rc = ra_link(s, token, "passphrase", &a, NULL, e)) != 0) {
-		if (rc == 1)
-			err_set(e, ERR_LINK_INVALID, "passphrase link");
+	if (link_kind(s, token, &a, &x, e) != kind)
 		goto out;
-	}
 	memset(&h, 0, sizeof(h));
 	h.pubkey = pub;
 	h.name = a.name;
 	h.email = a.email;
 	h.agency = ag.name;
 	h.unit = a.unit[0] != '\0' ? a.unit : NULL;
-	if (ca_issue_holder_tx(pki, s, "holder", &h, serial, out, e) == -1)
+	if (ca_issue_holder_tx(pki, s, "holder", &h, serial, out, e) == -1 ||
+	    ra_link_use(s, token, e) == -1)
 		goto out;
-	auth_sha256_hex(token, th);
-	if (store_q(s, "INSERT INTO holders(application_id, status, "
-	    "cert_serial, wrapped_key, key_alg, created_at, updated_at) "
-	    "VALUES (?, 'ISSUE', ?, ?, ?, ?, ?)", NULL, NULL, e, SV_I(a.id),
-	    SV_S(out->serial), SV_B(wrapped.data, wrapped.len),
-	    SV_S(keys_alg_name(ra->cfg->holder_key)), SV_I(now_utc()),
-	    SV_I(now_utc())) == -1 ||
-	    store_q(s, "UPDATE links SET used_at = ? WHERE token_hash = ?",
-	    NULL, NULL, e, SV_I(now_utc()), SV_S(th)) == -1)
-		goto out;
-	snprintf(detail, sizeof(detail), "{\"serial\":\"%s\",\"key\":\"%s\"}",
-	    out->serial, keys_alg_name(ra->cfg->holder_key));
+	if (kind == 0) {
+		if (store_q(s, "INSERT INTO holders(application_id, status, "
+		    "cert_serial, wrapped_key, key_alg, created_at, updated_at) "
+		    "VALUES (?, 'ISSUE', ?, ?, ?, ?, ?)", NULL, NULL, e,
+		    SV_I(a.id), SV_S(out->serial), SV_B(wrapped.data,
+		    wrapped.len), SV_S(alg), SV_I(now_utc()),
+		    SV_I(now_utc())) == -1)
+			goto out;
+		snprintf(detail, sizeof(detail), "{\"serial\":\"%s\","
+		    "\"key\":\"%s\"}", out->serial, alg);
+	} else {
+		/* P7: the new certificate replaces the old, which is revoked
+		 * as superseded in this same transaction (a re-issue's was
+		 * revoked when the person was proved). */
+		if ((x.old_valid && x.old_serial[0] != '\0' &&
+		    ca_revoke_tx(pki, s, "holder", x.old_serial,
+		    PKI_REASON_SUPERSEDED, e) == -1) ||
+		    store_q(s, "UPDATE holders SET status = 'ISSUE', "
+		    "cert_serial = ?, wrapped_key = ?, key_alg = ?, "
+		    "failed_passphrases = 0, updated_at = ? WHERE id = ?", NULL,
+		    NULL, e, SV_S(out->serial), SV_B(wrapped.data, wrapped.len),
+		    SV_S(alg), SV_I(now_utc()), SV_I(x.holder_id)) != 1 ||
+		    store_q(s, "UPDATE holder_requests SET status = 'DONE', "
+		    "new_serial = ?, updated_at = ? WHERE id = ?", NULL, NULL, e,
+		    SV_S(out->serial), SV_I(now_utc()), SV_I(x.request_id)) !=
+		    1) {
+			if (e->code == ERR_OK)
+				err_set(e, ERR_WRONG_STATE, "holder changed");
+			goto out;
+		}
+		snprintf(detail, sizeof(detail), "{\"serial\":\"%s\","
+		    "\"key\":\"%s\",\"replaces\":\"%s\"}", out->serial, alg,
+		    x.old_serial);
+	}
 	fmt_time_iso(out->not_after, na, sizeof(na));
-	if (audit_append(s, ra->audit_key, "holder", "holder.passphrase_set",
-	    a.pid, detail, e) == -1 || pem_of(&out->der, pem, sizeof(pem)) ==
-	    -1) {
+	if (audit_append(s, ra->audit_key, "holder", kind == 0 ?
+	    "holder.passphrase_set" : "holder.renewed", a.pid, detail, e) ==
+	    -1 || pem_of(&out->der, pem, sizeof(pem)) == -1) {
 		if (e->code == ERR_OK)
 			err_set(e, ERR_INTERNAL, "certificate PEM");
 		goto out;

@@ -324,6 +324,176 @@ static const struct template {
 	  "Certificate Service. If you have received it, delivery works. No\n"
 	  "action is needed on your part.\n"
 	  SIGN_EN },
+	{ "renew_passphrase_link",
+	  "Atur passphrase untuk sertifikat elektronik baru Anda",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Permohonan {{what}} sertifikat elektronik Anda telah disetujui.\n"
+	  "Atur passphrase baru melalui tautan berikut; kunci dan sertifikat\n"
+	  "baru dibuat saat itu juga. Tautan hanya berlaku satu kali, sampai\n"
+	  "{{expires}} WIB:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Layanan ini tidak dipungut biaya.\n"
+	  SIGN_ID,
+	  "Set the passphrase for your new electronic certificate",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Your request for {{what}} of your electronic certificate has been\n"
+	  "approved. Set a new passphrase through the link below; the new key\n"
+	  "and certificate are made at once. The link works once, until\n"
+	  "{{expires}} WIB (UTC+7):\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "This service is free of charge.\n"
+	  SIGN_EN },
+
+	{ "reissue_link",
+	  "Lupa passphrase sertifikat elektronik",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Kami menerima permintaan karena passphrase sertifikat elektronik Anda\n"
+	  "terlupa. Passphrase tidak dapat dipulihkan: setelah Anda membuktikan\n"
+	  "identitas kembali, sertifikat lama dicabut dan Anda mengatur\n"
+	  "passphrase baru untuk kunci dan sertifikat baru. Lanjutkan melalui\n"
+	  "tautan berikut (berlaku sampai {{expires}} WIB):\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Jika Anda tidak memintanya, abaikan e-mail ini; sertifikat Anda tetap\n"
+	  "berlaku.\n"
+	  SIGN_ID,
+	  "Forgotten passphrase of your electronic certificate",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "We received a request because the passphrase of your electronic\n"
+	  "certificate was forgotten. A passphrase cannot be recovered: once you\n"
+	  "have proved your identity again, the old certificate is revoked and\n"
+	  "you set a new passphrase for a new key and certificate. Continue\n"
+	  "through the link below (valid until {{expires}} WIB, UTC+7):\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "If you did not ask for this, ignore this message; your certificate\n"
+	  "stays valid.\n"
+	  SIGN_EN },
+
+	{ "request_rejected",
+	  "Permohonan {{what}} sertifikat elektronik ditolak",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Permohonan {{what}} sertifikat elektronik Anda ditolak dengan\n"
+	  "alasan:\n"
+	  "\n"
+	  "{{reason}}\n"
+	  "\n"
+	  "Hubungi verifikator instansi Anda bila ada pertanyaan.\n"
+	  SIGN_ID,
+	  "Your request for {{what}} of your certificate was rejected",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Your request for {{what}} of your electronic certificate was\n"
+	  "rejected for this reason:\n"
+	  "\n"
+	  "{{reason}}\n"
+	  "\n"
+	  "Contact your agency's verifier if you have questions.\n"
+	  SIGN_EN },
+
+	{ "certificate_expiring",
+	  "Sertifikat elektronik Anda berakhir dalam {{days}} hari",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Sertifikat elektronik Anda (nomor seri {{serial}}) berakhir pada\n"
+	  "{{not_after}} WIB, {{days}} hari lagi. Ajukan pembaruan sebelum\n"
+	  "tanggal itu: sertifikat yang sudah kedaluwarsa tidak dapat\n"
+	  "diperbarui, dan Anda harus mengajukan permohonan baru. Pembaruan\n"
+	  "tidak dipungut biaya.\n"
+	  SIGN_ID,
+	  "Your electronic certificate expires in {{days}} days",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Your electronic certificate (serial {{serial}}) expires on\n"
+	  "{{not_after}} WIB (UTC+7), in {{days}} days. Ask for renewal before\n"
+	  "then: an expired certificate cannot be renewed, and you would have\n"
+	  "to apply anew. Renewal is free of charge.\n"
+	  SIGN_EN },
+
+	{ "certificate_expired",
+	  "Sertifikat elektronik Anda telah kedaluwarsa",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Sertifikat elektronik Anda (nomor seri {{serial}}) telah kedaluwarsa\n"
+	  "dan tidak dapat lagi digunakan untuk menandatangani. Sertifikat yang\n"
+	  "kedaluwarsa tidak dapat diperbarui: untuk sertifikat baru, ajukan\n"
+	  "permohonan baru melalui verifikator instansi Anda.\n"
+	  SIGN_ID,
+	  "Your electronic certificate has expired",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Your electronic certificate (serial {{serial}}) has expired and can\n"
+	  "no longer sign. An expired certificate cannot be renewed: for a new\n"
+	  "certificate, apply anew through your agency's verifier.\n"
+	  SIGN_EN },
+
+	{ "holder_unsuspended",
+	  "Penangguhan sertifikat elektronik Anda telah dicabut",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Setelah verifikasi ulang, verifikator mencabut penangguhan sertifikat\n"
+	  "elektronik Anda. Sertifikat Anda dapat digunakan kembali dengan\n"
+	  "passphrase Anda.\n"
+	  SIGN_ID,
+	  "The suspension of your electronic certificate is lifted",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "After verifying you again, the verifier lifted the suspension of your\n"
+	  "electronic certificate. It can be used again with your passphrase.\n"
+	  SIGN_EN },
+
+	{ "holder_review_needed",
+	  "Permohonan {{what}} sertifikat menunggu verifikasi: {{holder_name}}",
+	  "Yth. {{verifier_name}},\n"
+	  "\n"
+	  "Permohonan {{what}} sertifikat elektronik atas nama {{holder_name}}\n"
+	  "({{agency}}) menunggu verifikasi Anda:\n"
+	  "\n"
+	  "{{reason}}\n"
+	  "\n"
+	  "{{link}}\n"
+	  SIGN_ID,
+	  "A certificate {{what}} request waits for you: {{holder_name}}",
+	  "Dear {{verifier_name}},\n"
+	  "\n"
+	  "A request for {{what}} of the electronic certificate of\n"
+	  "{{holder_name}} ({{agency}}) waits for your verification:\n"
+	  "\n"
+	  "{{reason}}\n"
+	  "\n"
+	  "{{link}}\n"
+	  SIGN_EN },
+
+	{ "review_due_soon",
+	  "Segera diverifikasi sebelum {{due}}: {{applicant_name}}",
+	  "Yth. {{verifier_name}},\n"
+	  "\n"
+	  "Permohonan sertifikat elektronik atas nama {{applicant_name}} harus\n"
+	  "selesai sebelum {{due}} (satu hari kerja sejak data lengkap), dan\n"
+	  "masih menunggu verifikasi Anda:\n"
+	  "\n"
+	  "{{link}}\n"
+	  SIGN_ID,
+	  "Due by {{due}}: {{applicant_name}}",
+	  "Dear {{verifier_name}},\n"
+	  "\n"
+	  "The certificate application of {{applicant_name}} is due by {{due}}\n"
+	  "(one working day after its data was complete) and still waits for\n"
+	  "your verification:\n"
+	  "\n"
+	  "{{link}}\n"
+	  SIGN_EN },
 };
 
 #define VAR_MAX	32

@@ -19,7 +19,9 @@
 
 #include "agency.h"
 #include "audit.h"
+#include "holidays.h"
 #include "http.h"
+#include "lifecycle.h"
 #include "registry.h"
 #include "outbox.h"
 #include "ra.h"
@@ -245,15 +247,26 @@ cmd_serve(int argc, char **argv)
 		pki_free(p);
 		return fail(&e);
 	}
+	/* The holiday calendar: seeded once, then the table's. */
+	r = holidays_seed(s, &e);
 	store_close(s);
+	if (r == -1) {
+		pki_free(p);
+		return fail(&e);
+	}
 	if (getenv("SERTEL_DEBUG") != NULL)
 		log_set_level(LOG_DEBUG);
+	if (util_test_clock())
+		log_msg(LOG_INFO, NULL, "test build: the clock follows "
+		    "$SERTEL_TEST_CLOCK_FILE");
 	{
 		struct ra ra = { &c, p->audit_key };
+		struct lifecycle lc = { { &c, p->audit_key }, p };
 		struct worker w[] = {
 			{ "mailer", outbox_round, &c },
 			{ "checks", ra_check_round, &ra },
 			{ "pks", ra_pks_round, &ra },
+			{ "lifecycle", lifecycle_round, &lc },
 		};
 		r = http_serve(&c, p, opt(&o, "listen", c.listen), w,
 		    sizeof(w) / sizeof(w[0]), &e);

@@ -36,6 +36,7 @@ struct pki {
 };
 
 /* RFC 5280 §5.3.1 reason codes we accept by name. */
+#define PKI_REASON_SUPERSEDED	4
 int		 pki_reason_parse(const char *, int *);
 const char	*pki_reason_name(int);
 

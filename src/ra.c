@@ -27,7 +27,7 @@
 #include <pthread.h>
 
 #include "agency.h"
-#include "calendar.h"
+#include "holidays.h"
 #include "audit.h"
 #include "ident.h"
 #include "image.h"
@@ -67,6 +67,9 @@ static const struct transition {
 	  "application.cancel" },
 	{ "REJECTED", RA_CANCEL, "CANCELLED", R_STAFF, NULL,
 	  "application.cancel" },
+	/* P8: a new application replaces one whose certificate has
+	 * expired or was revoked. */
+	{ "VERIFIED", RA_CLOSE, "CLOSED", SYSTEM, NULL, "application.closed" },
 };
 
 /* Reasons the automatic checks give, in both languages. */
@@ -125,32 +128,12 @@ ra_holder_status(const char *st)
 	return "NOT_REGISTERED";
 }
 
-/* data/holidays-id.json (2026, 2027), embedded by the build. */
-extern unsigned char data_holidays_id_json[];
-extern unsigned int data_holidays_id_json_len;
-
-static struct calendar cal;
-static pthread_once_t cal_once = PTHREAD_ONCE_INIT;
-
-static void
-cal_load(void)
-{
-	struct err e = { 0 };
-
-	calendar_init(&cal);
-	if (calendar_load_json(&cal, (const char *)data_holidays_id_json,
-	    data_holidays_id_json_len, &e) == -1)
-		log_msg(LOG_ERROR, NULL, "holiday calendar: %s (weekends only)",
-		    e.detail);
-}
-
 long long
 ra_due(long long t)
 {
 	/* S1: one working day, Mon-Fri in Asia/Jakarta less national
 	 * holidays and collective leave (calendar.h has the rule). */
-	pthread_once(&cal_once, cal_load);
-	return (long long)calendar_due(&cal, (time_t)t);
+	return (long long)holidays_due((time_t)t);
 }
 
 /* ---- loading ---- */
@@ -162,7 +145,7 @@ ra_due(long long t)
 	"COALESCE(unit, ''), COALESCE(position, ''), COALESCE(reason, ''), " \
 	"lang, check_attempts, COALESCE(next_check_at, 0), " \
 	"COALESCE(due_at, 0), COALESCE(data_complete_at, 0), created_at, " \
-	"COALESCE(face_score, -1)"
+	"COALESCE(face_score, -1), COALESCE(overdue_at, 0)"
 
 static int
 app_cb(void *arg, const struct srow *r)
@@ -194,6 +177,7 @@ app_cb(void *arg, const struct srow *r)
 	a->data_complete_at = srow_int(r, 22);
 	a->created_at = srow_int(r, 23);
 	a->face_score = srow_real(r, 24);
+	a->overdue_at = srow_int(r, 25);
 	return 0;
 }
 
@@ -225,19 +209,70 @@ ra_get(struct store *s, const struct principal *who, const char *pid,
 	return 0;
 }
 
-/* ---- links ---- */
+struct id_list {
+	long	*v;
+	size_t	*n;
+	size_t	 max;
+};
 
 static int
-link_new(struct ra *ra, struct store *s, long app_id, const char *purpose,
-    char *link, size_t linksz, char *expires, size_t expsz, struct err *e)
+collect_id(void *arg, const struct srow *r)
+{
+	struct id_list *l = arg;
+
+	if (*l->n == l->max)
+		return 1;
+	l->v[(*l->n)++] = (long)srow_int(r, 0);
+	return 0;
+}
+
+/* ---- links ---- */
+
+/*
+ * What each link purpose opens, where it points, and how long it lives.
+ * Links that lead to a key (a passphrase, a renewal's passphrase, a
+ * forgotten passphrase) live one day; the activation form
+ * activation.link_days.
+ */
+static const struct {
+	const char	*purpose;
+	const char	*page;		/* as looked up: "activate" ... */
+	const char	*path;		/* base_url/PATH/TOKEN */
+	int		 one_day;
+} purposes[] = {
+	{ "activate", "activate", "aktivasi", 0 },
+	{ "resubmit", "activate", "aktivasi", 0 },
+	{ "passphrase", "passphrase", "passphrase", 1 },
+	{ "renew", "passphrase", "passphrase", 1 },
+	{ "reissue", "reissue", "lupa-passphrase", 1 },
+};
+
+static int
+purpose_index(const char *purpose)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(purposes) / sizeof(purposes[0]); i++)
+		if (strcmp(purposes[i].purpose, purpose) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+ra_link_new(struct ra *ra, struct store *s, long app_id, long request_id,
+    const char *purpose, char *link, size_t linksz, char *expires,
+    size_t expsz, struct err *e)
 {
 	char tok[48], th[65];
-	long long now = now_utc();
-	/* A passphrase link lives one day (it leads to a key); activation
-	 * links activation.link_days. */
-	long long exp = now + (strcmp(purpose, "passphrase") == 0 ? 86400 :
-	    ra->cfg->activation_days * 86400);
+	long long now = now_utc(), exp;
+	int k = purpose_index(purpose);
+	struct tm tm;
+	time_t j;
 
+	if (k < 0)
+		return err_set(e, ERR_INTERNAL, "link purpose %s", purpose);
+	exp = now + (purposes[k].one_day ? 86400 :
+	    ra->cfg->activation_days * 86400);
 	if (auth_random_token(24, tok, sizeof(tok)) == -1)
 		return err_set(e, ERR_INTERNAL, "random");
 	auth_sha256_hex(tok, th);
@@ -245,66 +280,68 @@ link_new(struct ra *ra, struct store *s, long app_id, const char *purpose,
 	if (store_q(s, "UPDATE links SET used_at = ? WHERE application_id = ? "
 	    "AND used_at IS NULL", NULL, NULL, e, SV_I(now), SV_I(app_id)) ==
 	    -1 || store_q(s, "INSERT INTO links(token_hash, application_id, "
-	    "purpose, expires_at, created_at) VALUES (?, ?, ?, ?, ?)", NULL,
-	    NULL, e, SV_S(th), SV_I(app_id), SV_S(purpose), SV_I(exp),
-	    SV_I(now)) == -1)
+	    "purpose, expires_at, created_at, request_id) VALUES (?, ?, ?, ?, "
+	    "?, ?)", NULL, NULL, e, SV_S(th), SV_I(app_id), SV_S(purpose),
+	    SV_I(exp), SV_I(now), request_id > 0 ? SV_I(request_id) :
+	    SV_NUL) == -1)
 		return -1;
 	snprintf(link, linksz, "%s/%s/%s", ra->cfg->base_url,
-	    strcmp(purpose, "passphrase") == 0 ? "passphrase" : "aktivasi", tok);
-	{
-		struct tm tm;
-		time_t j = (time_t)(exp + 7 * 3600);
-		gmtime_r(&j, &tm);
-		strftime(expires, expsz, "%Y-%m-%d %H:%M", &tm);
-	}
+	    purposes[k].path, tok);
+	j = (time_t)(exp + 7 * 3600);
+	gmtime_r(&j, &tm);
+	strftime(expires, expsz, "%Y-%m-%d %H:%M", &tm);
 	OPENSSL_cleanse(tok, sizeof(tok));
 	return 0;
 }
 
-struct link_row {
-	long		 app_id;
-	long long	 expires, used;
-	char		 purpose[16];
-	int		 found;
-};
-
 static int
 link_cb(void *arg, const struct srow *r)
 {
-	struct link_row *l = arg;
+	struct ra_link_info *l = arg;
 
 	l->app_id = (long)srow_int(r, 0);
 	l->expires = srow_int(r, 1);
 	l->used = srow_int(r, 2);
 	srow_copy(r, 3, l->purpose, sizeof(l->purpose));
-	l->found = 1;
+	l->request_id = (long)srow_int(r, 4);
 	return 0;
 }
 
 int
-ra_link(struct store *s, const char *token, const char *purpose,
-    struct app *a, long long *expires, struct err *e)
+ra_link(struct store *s, const char *token, const char *page,
+    struct app *a, struct ra_link_info *info, struct err *e)
 {
-	struct link_row l;
+	struct ra_link_info l;
 	char th[65];
+	int k;
 
 	memset(&l, 0, sizeof(l));
 	if (strlen(token) < 20 || strlen(token) > 64)
 		return 1;
 	auth_sha256_hex(token, th);
 	if (store_q(s, "SELECT application_id, expires_at, COALESCE(used_at, 0), "
-	    "purpose FROM links WHERE token_hash = ?", link_cb, &l, e,
-	    SV_S(th)) == -1)
+	    "purpose, COALESCE(request_id, 0) FROM links WHERE token_hash = ?",
+	    link_cb, &l, e, SV_S(th)) == -1)
 		return -1;
-	/* "activate" and "resubmit" links open the data form; a
-	 * "passphrase" link only the passphrase page. */
-	if (!l.found || l.used != 0 || l.expires <= now_utc() ||
-	    (strcmp(purpose, "passphrase") == 0) !=
-	    (strcmp(l.purpose, "passphrase") == 0))
+	/* A link opens only its own page: an activation link never leads
+	 * to a passphrase, nor the other way round. */
+	k = purpose_index(l.purpose);
+	if (l.app_id == 0 || l.used != 0 || l.expires <= now_utc() || k < 0 ||
+	    strcmp(purposes[k].page, page) != 0)
 		return 1;
-	if (expires != NULL)
-		*expires = l.expires;
+	if (info != NULL)
+		*info = l;
 	return ra_get_by_id(s, l.app_id, a, e);
+}
+
+int
+ra_link_use(struct store *s, const char *token, struct err *e)
+{
+	char th[65];
+
+	auth_sha256_hex(token, th);
+	return store_q(s, "UPDATE links SET used_at = ? WHERE token_hash = ?",
+	    NULL, NULL, e, SV_I(now_utc()), SV_S(th)) == -1 ? -1 : 0;
 }
 
 /* ---- mail ---- */
@@ -324,7 +361,8 @@ mail_applicant(struct ra *ra, struct store *s, struct app *a,
 	if (strcmp(tpl, "activation_link") == 0 ||
 	    strcmp(tpl, "application_rejected") == 0 ||
 	    strcmp(tpl, "passphrase_link") == 0) {
-		if (link_new(ra, s, a->id, strcmp(tpl, "activation_link") == 0 ?
+		if (ra_link_new(ra, s, a->id, 0, strcmp(tpl,
+		    "activation_link") == 0 ?
 		    "activate" : strcmp(tpl, "passphrase_link") == 0 ?
 		    "passphrase" : "resubmit", link, sizeof(link), exp,
 		    sizeof(exp), e) == -1) {
@@ -343,15 +381,9 @@ mail_applicant(struct ra *ra, struct store *s, struct app *a,
 }
 
 struct verifier_mail {
-	struct ra	*ra;
-	struct app	*a;
-	const char	*agency;
-	int		 failed;
-	struct err	*e;
-	struct store	*s;
-	char		 (*to)[130];
-	char		 (*names)[130];
-	size_t		 n;
+	char	(*to)[130];
+	char	(*names)[130];
+	size_t	 n;
 };
 
 static int
@@ -367,40 +399,64 @@ verifier_cb(void *arg, const struct srow *r)
 	return 0;
 }
 
+int
+ra_mail_verifiers(struct ra *ra, struct store *s, long agency_id,
+    const char *tpl, json_t *vars, struct err *e)
+{
+	char to[32][130], names[32][130];
+	struct verifier_mail vm = { to, names, 0 };
+	size_t i;
+	json_t *v;
+	int rc;
+
+	if (store_q(s, "SELECT email, name FROM users WHERE role = "
+	    "'AGENCY_VERIFIER' AND agency_id = ? AND disabled = 0 ORDER BY id",
+	    verifier_cb, &vm, e, SV_I(agency_id)) == -1)
+		return -1;
+	for (i = 0; i < vm.n; i++) {
+		if ((v = json_deep_copy(vars)) == NULL ||
+		    json_object_set_new(v, "verifier_name",
+		    json_string(names[i])) == -1)
+			rc = err_set(e, ERR_INTERNAL, "out of memory");
+		else
+			rc = outbox_put(s, ra->cfg, to[i], tpl, 0, v, e);
+		json_decref(v);
+		if (rc == -1)
+			return -1;
+	}
+	return (int)vm.n;
+}
+
+void
+ra_fmt_wib(long long t, char *out, size_t n)
+{
+	struct tm tm;
+	time_t j = (time_t)(t + 7 * 3600);
+
+	gmtime_r(&j, &tm);
+	strftime(out, n, "%Y-%m-%d %H:%M WIB", &tm);
+}
+
 /* Tells the agency's verifiers that an application waits for them. */
 static int
 mail_verifiers(struct ra *ra, struct store *s, struct app *a, struct err *e)
 {
-	char to[32][130], names[32][130], due[40], link[400];
-	struct verifier_mail vm = { ra, a, NULL, 0, e, s, to, names, 0 };
+	char due[40], link[400];
 	struct agency ag;
-	struct tm tm;
-	time_t t = (time_t)(a->due_at + 7 * 3600);
-	size_t i;
 	json_t *v;
+	int rc;
 
 	if (agency_get_id(s, a->agency_id, &ag, e) != 0)
 		return err_set(e, ERR_INTERNAL, "agency of application");
-	if (store_q(s, "SELECT email, name FROM users WHERE role = "
-	    "'AGENCY_VERIFIER' AND agency_id = ? AND disabled = 0 ORDER BY id",
-	    verifier_cb, &vm, e, SV_I(a->agency_id)) == -1)
-		return -1;
-	gmtime_r(&t, &tm);
-	strftime(due, sizeof(due), "%Y-%m-%d %H:%M WIB", &tm);
+	ra_fmt_wib(a->due_at, due, sizeof(due));
 	snprintf(link, sizeof(link), "%s/verifikator/permohonan/%s",
 	    ra->cfg->base_url, a->pid);
-	for (i = 0; i < vm.n; i++) {
-		v = json_pack("{s:s, s:s, s:s, s:s, s:s}", "verifier_name",
-		    names[i], "applicant_name", a->name, "agency", ag.name, "due",
-		    due, "link", link);
-		if (outbox_put(s, ra->cfg, to[i], "manual_review_needed", 0, v,
-		    e) == -1) {
-			json_decref(v);
-			return -1;
-		}
-		json_decref(v);
-	}
-	return 0;
+	v = json_pack("{s:s, s:s, s:s, s:s}", "applicant_name", a->name,
+	    "agency", ag.name, "due", due, "link", link);
+	rc = ra_mail_verifiers(ra, s, a->agency_id, "manual_review_needed", v,
+	    e);
+	json_decref(v);
+	return rc == -1 ? -1 : 0;
 }
 
 /* ---- transitions ---- */
@@ -506,6 +562,34 @@ name_ok(const char *s)
 	return 1;
 }
 
+/*
+ * Closes the applications of this e-mail or NIK whose certificate has
+ * expired or was revoked, so that a new one can be made (P8). Inside
+ * the caller's transaction.
+ */
+static int
+close_finished(struct ra *ra, struct store *s, const char *email,
+    const char *nik, struct err *e)
+{
+	long ids[8];
+	size_t i, n = 0;
+	struct id_list l = { ids, &n, 8 };
+	struct app a;
+
+	if (store_q(s, "SELECT a.id FROM applications a JOIN holders h ON "
+	    "h.application_id = a.id JOIN certs c ON c.serial = h.cert_serial "
+	    "WHERE a.status = 'VERIFIED' AND (a.email = ? OR a.nik = ?) AND "
+	    "h.status NOT IN ('RENEW') AND (c.revoked = 1 OR c.not_after <= ?) "
+	    "LIMIT 8", collect_id, &l, e,
+	    SV_S(email), SV_S(nik), SV_I(now_utc())) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (ra_get_by_id(s, ids[i], &a, e) != 0 ||
+		    ra_transition(ra, s, &a, RA_CLOSE, NULL, NULL, e) == -1)
+			return -1;
+	return 0;
+}
+
 int
 ra_register(struct ra *ra, struct store *s, const struct principal *who,
     const char *code, const char *name, const char *email,
@@ -542,6 +626,8 @@ ra_register(struct ra *ra, struct store *s, const struct principal *who,
 	if (!agency_email_ok(&ag, low))
 		return err_set(e, ERR_EMAIL_DOMAIN, "%s is not a domain of %s",
 		    strchr(low, '@') + 1, ag.code);
+	if (close_finished(ra, s, low, NULL, e) == -1)
+		return -1;
 	randombytes_buf(rnd, sizeof(rnd));
 	snprintf(pid, sizeof(pid), "APP-");
 	hex_encode(rnd, sizeof(rnd), pid + 4, sizeof(pid) - 4);
@@ -578,13 +664,17 @@ ra_resend(struct ra *ra, struct store *s, const char *email, struct err *e)
 	long n;
 
 	memset(&a, 0, sizeof(a));
-	n = store_q(s, "SELECT " APP_COLS " FROM applications WHERE email = ? "
-	    "AND status IN ('NEW', 'REJECTED') AND confirmed = 1", app_cb, &a,
-	    e, SV_S(email));
+	/* A verified applicant without a certificate gets a new
+	 * passphrase link (they live a day, P5). */
+	n = store_q(s, "SELECT " APP_COLS " FROM applications a WHERE email = ? "
+	    "AND status IN ('NEW', 'REJECTED', 'VERIFIED') AND confirmed = 1 "
+	    "AND NOT EXISTS (SELECT 1 FROM holders h WHERE h.application_id = "
+	    "a.id)", app_cb, &a, e, SV_S(email));
 	if (n <= 0)
 		return (int)n;		/* nothing said either way */
 	return mail_applicant(ra, s, &a, strcmp(a.status, "NEW") == 0 ?
-	    "activation_link" : "application_rejected", e);
+	    "activation_link" : strcmp(a.status, "VERIFIED") == 0 ?
+	    "passphrase_link" : "application_rejected", e);
 }
 
 /* ---- P2: the applicant's data ---- */
@@ -602,20 +692,50 @@ field(json_t *in, const char *k, size_t max, struct err *e)
 }
 
 int
+ra_selfie_decode(struct ra *ra, const char *b64, struct buf *jpeg,
+    struct err *e)
+{
+	struct buf raw;
+	size_t rawlen = 0;
+	int w, h, ret = -1;
+
+	if (b64 == NULL)
+		return err_set(e, ERR_SELFIE_INVALID, "selfie missing");
+	if (strlen(b64) / 4 * 3 > (size_t)ra->cfg->selfie_max_bytes + 3)
+		return err_set(e, ERR_SELFIE_TOO_LARGE, "selfie");
+	buf_init(&raw, (size_t)ra->cfg->selfie_max_bytes + 16);
+	if (buf_reserve(&raw, strlen(b64) / 4 * 3 + 3) == -1 ||
+	    sodium_base642bin(raw.data, raw.cap, b64, strlen(b64), "\n\r ",
+	    &rawlen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
+		err_set(e, ERR_SELFIE_INVALID, "selfie is not base64");
+		goto out;
+	}
+	raw.len = rawlen;
+	if (image_selfie_normalise(raw.data, raw.len,
+	    (size_t)ra->cfg->selfie_max_bytes, jpeg, &w, &h, e) == -1) {
+		e->code = e->code == ERR_BODY_TOO_LARGE ? ERR_SELFIE_TOO_LARGE :
+		    ERR_SELFIE_INVALID;
+		goto out;
+	}
+	ret = 0;
+out:
+	buf_cleanse(&raw);
+	return ret;
+}
+
+int
 ra_submit(struct ra *ra, struct store *s, const char *token, json_t *in,
     const char *ip, struct err *e)
 {
 	struct app a;
-	struct buf raw, jpeg;
+	struct buf jpeg;
 	const char *nik, *name, *place, *bdate, *gender, *cat, *nip = NULL,
 	    *nrp = NULL, *unit, *pos, *selfie, *pv, *av;
 	char g;
-	size_t rawlen = 0;
-	int w, h, rc, ret = -1;
+	int rc, ret = -1;
 	long long now = now_utc();
 	char th[65];
 
-	buf_init(&raw, (size_t)ra->cfg->selfie_max_bytes + 16);
 	buf_init(&jpeg, 8u << 20);
 	if ((rc = ra_link(s, token, "activate", &a, NULL, e)) != 0) {
 		if (rc == 1)
@@ -684,28 +804,11 @@ ra_submit(struct ra *ra, struct store *s, const char *token, json_t *in,
 		err_set(e, ERR_CONSENT_REQUIRED, "consent");
 		goto out;
 	}
-	if ((selfie = json_string_value(json_object_get(in, "selfie"))) ==
-	    NULL) {
-		err_set(e, ERR_SELFIE_INVALID, "selfie missing");
+	selfie = json_string_value(json_object_get(in, "selfie"));
+	if (ra_selfie_decode(ra, selfie, &jpeg, e) == -1)
 		goto out;
-	}
-	if (strlen(selfie) / 4 * 3 > (size_t)ra->cfg->selfie_max_bytes + 3) {
-		err_set(e, ERR_SELFIE_TOO_LARGE, "selfie");
+	if (close_finished(ra, s, NULL, nik, e) == -1)
 		goto out;
-	}
-	if (buf_reserve(&raw, strlen(selfie) / 4 * 3 + 3) == -1 ||
-	    sodium_base642bin(raw.data, raw.cap, selfie, strlen(selfie), "\n\r ",
-	    &rawlen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
-		err_set(e, ERR_SELFIE_INVALID, "selfie is not base64");
-		goto out;
-	}
-	raw.len = rawlen;
-	if (image_selfie_normalise(raw.data, raw.len,
-	    (size_t)ra->cfg->selfie_max_bytes, &jpeg, &w, &h, e) == -1) {
-		e->code = e->code == ERR_BODY_TOO_LARGE ? ERR_SELFIE_TOO_LARGE :
-		    ERR_SELFIE_INVALID;
-		goto out;
-	}
 	if (store_q(s, "UPDATE applications SET nik = ?, name = ?, "
 	    "birth_place = ?, birth_date = ?, gender = ?, category = ?, "
 	    "nip = ?, nrp = ?, unit = ?, position = ?, selfie = ?, "
@@ -734,7 +837,6 @@ ra_submit(struct ra *ra, struct store *s, const char *token, json_t *in,
 		goto out;
 	ret = 0;
 out:
-	buf_cleanse(&raw);
 	buf_cleanup(&jpeg);
 	return ret;
 }
@@ -775,6 +877,8 @@ ra_app_json(const struct app *a, int full)
 
 	if (a->due_at != 0)
 		json_object_set_new(j, "due_at", json_integer(a->due_at));
+	/* S1: past its due time with no certificate and no decision. */
+	json_object_set_new(j, "overdue", json_boolean(a->overdue_at != 0));
 	if (a->reason[0] != '\0')
 		json_object_set_new(j, "reason", json_string(a->reason));
 	if (!full)
@@ -848,14 +952,13 @@ pks_cb(void *arg, const struct srow *r)
 static int
 pks_warn_one(struct ra *ra, struct store *s, long id, struct err *e)
 {
-	char to[32][130], names[32][130], today[11];
-	struct verifier_mail vm = { ra, NULL, NULL, 0, e, s, to, names, 0 };
+	char today[11];
 	struct agency ag;
 	time_t end;
 	struct tm tm;
 	long days;
-	size_t i;
 	json_t *v;
+	int n;
 
 	if (agency_get_id(s, id, &ag, e) != 0)
 		return -1;
@@ -867,23 +970,14 @@ pks_warn_one(struct ra *ra, struct store *s, long id, struct err *e)
 	memset(&tm, 0, sizeof(tm));
 	strptime(today, "%Y-%m-%d", &tm);
 	days = (long)((end - timegm(&tm)) / 86400);
-	if (store_q(s, "SELECT email, name FROM users WHERE role = "
-	    "'AGENCY_VERIFIER' AND agency_id = ? AND disabled = 0 ORDER BY id",
-	    verifier_cb, &vm, e, SV_I(id)) == -1)
-		return -1;
+	v = json_pack("{s:s, s:s, s:s, s:I}", "agency", ag.name, "pks_number",
+	    ag.pks_number, "end_date", ag.pks_end, "days_left",
+	    (json_int_t)days);
+	n = ra_mail_verifiers(ra, s, id, "pks_expiring", v, e);
+	json_decref(v);
 	/* Nobody to tell yet: ask again once a verifier exists. */
-	if (vm.n == 0)
-		return 0;
-	for (i = 0; i < vm.n; i++) {
-		v = json_pack("{s:s, s:s, s:s, s:I}", "agency", ag.name,
-		    "pks_number", ag.pks_number, "end_date", ag.pks_end,
-		    "days_left", (json_int_t)days);
-		if (outbox_put(s, ra->cfg, to[i], "pks_expiring", 0, v, e) == -1) {
-			json_decref(v);
-			return -1;
-		}
-		json_decref(v);
-	}
+	if (n <= 0)
+		return n;
 	if (store_q(s, "UPDATE agencies SET pks_warned_for = pks_end WHERE "
 	    "id = ?", NULL, NULL, e, SV_I(id)) == -1)
 		return -1;

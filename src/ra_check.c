@@ -27,15 +27,15 @@
 #include "ra.h"
 #include "registry.h"
 
-enum verdict { V_PASS, V_FAIL, V_REVIEW, V_RETRY };
-
 struct check {
 	struct app	 a;
+	char		 agency[256];	/* the application's agency's name */
+	int		 dukcapil;	/* ask Dukcapil (with the selfie) */
 	unsigned char	*selfie;
 	size_t		 selfie_len;
 	json_t		*log;		/* what was asked and answered */
 	double		 face;
-	const char	*reason;	/* code for V_FAIL, text for V_REVIEW */
+	const char	*reason;	/* code for RA_V_FAIL, text for RA_V_REVIEW */
 };
 
 static int
@@ -70,7 +70,7 @@ jtrue(json_t *j, const char *k)
 	return json_is_true(json_object_get(j, k));
 }
 
-static enum verdict
+static enum ra_verdict
 run_checks(struct ra *ra, struct check *c, struct err *e)
 {
 	const struct config *cfg = ra->cfg;
@@ -79,13 +79,15 @@ run_checks(struct ra *ra, struct check *c, struct err *e)
 	enum registry_outcome o;
 	json_t *ans = NULL;
 	const char *rname;
-	int asn = strcmp(c->a.category, "ASN") == 0;
+	int asn = strcmp(c->a.category, "ASN") == 0, other;
 
 	if (strcmp(c->a.category, "NON_ASN") == 0) {
 		c->reason = "NON_ASN: verifikasi manual oleh verifikator "
 		    "instansi";
-		return V_REVIEW;
+		return RA_V_REVIEW;
 	}
+	if (!c->dukcapil)
+		goto employer;
 	memset(&p, 0, sizeof(p));
 	p.nik = c->a.nik;
 	p.name = c->a.name;
@@ -97,11 +99,11 @@ run_checks(struct ra *ra, struct check *c, struct err *e)
 	    &call, e);
 	log_call(c, "dukcapil", o, &call);
 	if (o == REG_UNAVAILABLE)
-		return V_RETRY;
+		return RA_V_RETRY;
 	if (o == REG_NOT_FOUND || !jtrue(ans, "nik_found")) {
 		json_decref(ans);
 		c->reason = "NIK_NOT_FOUND";
-		return V_FAIL;
+		return RA_V_FAIL;
 	}
 	c->face = json_number_value(json_object_get(ans, "face_similarity"));
 	c->reason = !jtrue(ans, "name_match") ? "NAME_MISMATCH" :
@@ -111,8 +113,8 @@ run_checks(struct ra *ra, struct check *c, struct err *e)
 	json_decref(ans);
 	ans = NULL;
 	if (c->reason != NULL)
-		return V_FAIL;
-
+		return RA_V_FAIL;
+employer:
 	memset(&call, 0, sizeof(call));
 	if (asn)
 		o = registry_bkn_lookup(cfg, c->a.nip, &ans, &call, e);
@@ -120,19 +122,53 @@ run_checks(struct ra *ra, struct check *c, struct err *e)
 		o = registry_sipp_lookup(cfg, c->a.nrp, &ans, &call, e);
 	log_call(c, asn ? "bkn" : "sipp", o, &call);
 	if (o == REG_UNAVAILABLE)
-		return V_RETRY;
+		return RA_V_RETRY;
 	if (o == REG_NOT_FOUND || !jtrue(ans, "found")) {
 		json_decref(ans);
 		c->reason = asn ? "NIP_NOT_FOUND" : "NRP_NOT_FOUND";
-		return V_FAIL;
+		return RA_V_FAIL;
 	}
 	rname = json_string_value(json_object_get(ans, "name"));
 	if (rname == NULL || !ident_name_equal(rname, c->a.name))
 		c->reason = asn ? "NIP_NAME_MISMATCH" : "NRP_NAME_MISMATCH";
 	else if (!jtrue(ans, "active"))
 		c->reason = "NOT_ACTIVE";
+	rname = json_string_value(json_object_get(ans, "agency"));
+	other = rname != NULL && c->agency[0] != '\0' &&
+	    !ident_name_equal(rname, c->agency);
 	json_decref(ans);
-	return c->reason != NULL ? V_FAIL : V_PASS;
+	if (c->reason != NULL)
+		return RA_V_FAIL;
+	/* Employed, but the registry names another agency (moved, or the
+	 * agency's name is written differently): a person decides. */
+	if (other) {
+		c->reason = asn ? "Instansi menurut BKN berbeda: verifikasi "
+		    "manual" : "Instansi menurut SIPP berbeda: verifikasi manual";
+		return RA_V_REVIEW;
+	}
+	return RA_V_PASS;
+}
+
+enum ra_verdict
+ra_run_checks(struct ra *ra, const struct app *a, const char *agency,
+    const unsigned char *selfie, size_t selfie_len, int dukcapil,
+    json_t *log, double *face, const char **reason, struct err *e)
+{
+	struct check c;
+	enum ra_verdict v;
+
+	memset(&c, 0, sizeof(c));
+	c.a = *a;
+	snprintf(c.agency, sizeof(c.agency), "%s", agency);
+	c.dukcapil = dukcapil;
+	c.selfie = (unsigned char *)selfie;
+	c.selfie_len = selfie_len;
+	c.log = log;
+	c.face = -1;
+	v = run_checks(ra, &c, e);
+	*face = c.face;
+	*reason = c.reason;
+	return v;
 }
 
 struct due {
@@ -155,7 +191,8 @@ static int
 check_one(struct ra *ra, struct store *s, long id, struct err *e)
 {
 	struct check c;
-	enum verdict v;
+	enum ra_verdict v;
+	struct agency ag;
 	char *log = NULL;
 	json_t *prev;
 	int rc, ret = -1;
@@ -165,6 +202,10 @@ check_one(struct ra *ra, struct store *s, long id, struct err *e)
 		return rc == 1 ? 0 : -1;
 	if (strcmp(c.a.status, "SUBMITTED") != 0)
 		return 0;
+	if (agency_get_id(s, c.a.agency_id, &ag, e) != 0)
+		return -1;
+	snprintf(c.agency, sizeof(c.agency), "%s", ag.name);
+	c.dukcapil = 1;
 	if (store_q(s, "SELECT selfie FROM applications WHERE id = ?",
 	    selfie_cb, &c, e, SV_I(id)) == -1)
 		return -1;
@@ -191,19 +232,19 @@ check_one(struct ra *ra, struct store *s, long id, struct err *e)
 	    SV_I(id)) == -1)
 		goto fail;
 	c.a.attempts++;
-	if (v == V_RETRY && c.a.attempts >= ra->cfg->reg_attempts) {
-		v = V_REVIEW;
+	if (v == RA_V_RETRY && c.a.attempts >= ra->cfg->reg_attempts) {
+		v = RA_V_REVIEW;
 		c.reason = "Registri tidak tersedia setelah beberapa percobaan: "
 		    "verifikasi manual";
 	}
 	switch (v) {
-	case V_PASS:
+	case RA_V_PASS:
 		rc = ra_transition(ra, s, &c.a, RA_AUTO_PASS, NULL, NULL, e);
 		break;
-	case V_FAIL:
+	case RA_V_FAIL:
 		rc = ra_transition(ra, s, &c.a, RA_AUTO_FAIL, NULL, c.reason, e);
 		break;
-	case V_REVIEW:
+	case RA_V_REVIEW:
 		rc = ra_transition(ra, s, &c.a, RA_TO_REVIEW, NULL, c.reason, e);
 		break;
 	default:
@@ -211,8 +252,8 @@ check_one(struct ra *ra, struct store *s, long id, struct err *e)
 	}
 	if (rc == -1 || s->ops->commit(s, e) == -1)
 		goto fail;
-	log_msg(LOG_INFO, "checks", "%s: %s", c.a.pid, v == V_PASS ? "verified" :
-	    v == V_FAIL ? "rejected" : v == V_REVIEW ? "manual review" :
+	log_msg(LOG_INFO, "checks", "%s: %s", c.a.pid, v == RA_V_PASS ? "verified" :
+	    v == RA_V_FAIL ? "rejected" : v == RA_V_REVIEW ? "manual review" :
 	    "registry unavailable, will retry");
 	ret = 0;
 	goto out;

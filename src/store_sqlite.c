@@ -190,6 +190,56 @@ static const char *migrations[] = {
 	"  created_at BIGINT NOT NULL,"
 	"  updated_at BIGINT NOT NULL);"
 	"CREATE INDEX holders_by_cert ON holders(cert_serial);",
+	/* 4: the lifecycle (P7, P8, forgotten passphrase) and S1 */
+	"CREATE TABLE holder_requests ("
+	"  id INTEGER PRIMARY KEY,"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  holder_id INTEGER NOT NULL REFERENCES holders(id),"
+	"  kind TEXT NOT NULL,"			/* renew, reissue */
+	"  status TEXT NOT NULL,"
+	"  selfie BLOB,"
+	"  registry_log TEXT,"
+	"  face_score REAL,"
+	"  check_attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_check_at BIGINT,"
+	"  reason TEXT,"
+	"  old_serial TEXT,"
+	"  new_serial TEXT,"
+	"  requested_by TEXT NOT NULL,"
+	"  decided_by TEXT,"
+	"  decided_at BIGINT,"
+	"  created_at BIGINT NOT NULL,"
+	"  updated_at BIGINT NOT NULL);"
+	/* One open request per holder. */
+	"CREATE UNIQUE INDEX holder_requests_open ON holder_requests(holder_id) "
+	"  WHERE status IN ('WAITING_SELFIE', 'CHECKING', 'MANUAL_REVIEW', "
+	"  'APPROVED');"
+	"CREATE INDEX holder_requests_checks ON holder_requests(status, "
+	"  next_check_at);"
+	"ALTER TABLE links ADD COLUMN request_id INTEGER "
+	"  REFERENCES holder_requests(id);"
+	/* Reminders and flags that go out once: "expiry:SERIAL:30", ... */
+	"CREATE TABLE notices ("
+	"  key TEXT PRIMARY KEY,"
+	"  sent_at BIGINT NOT NULL);"
+	"ALTER TABLE applications ADD COLUMN overdue_at BIGINT;"
+	/* A finished application (its certificate expired or revoked) is
+	 * CLOSED when its holder applies anew: it no longer blocks. */
+	"DROP INDEX applications_open_email;"
+	"DROP INDEX applications_open_nik;"
+	"CREATE UNIQUE INDEX applications_open_email ON applications(email) "
+	"  WHERE status NOT IN ('CANCELLED', 'CLOSED');"
+	"CREATE UNIQUE INDEX applications_open_nik ON applications(nik) "
+	"  WHERE status NOT IN ('CANCELLED', 'CLOSED') AND nik IS NOT NULL;"
+	/* The non-working days (S1), seeded from data/holidays-id.json on
+	 * first start; ADMIN edits them. */
+	"CREATE TABLE holidays ("
+	"  date TEXT PRIMARY KEY,"
+	"  name_id TEXT NOT NULL,"
+	"  name_en TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  updated_by TEXT NOT NULL,"
+	"  updated_at BIGINT NOT NULL);",
 };
 
 enum q {

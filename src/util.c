@@ -355,11 +355,60 @@ parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+#ifdef SERTEL_TEST_CLOCK
+/*
+ * Test builds only (make builds build/test/sertel, the sanitizer build
+ * and the unit tests with -DSERTEL_TEST_CLOCK; build/sertel never): the
+ * clock runs $SERTEL_TEST_CLOCK_FILE's signed number of seconds ahead,
+ * re-read on every call so that a test moves a running server across a
+ * weekend or to a certificate's expiry. No file, no offset.
+ */
+static long long
+clock_offset(void)
+{
+	const char *path = getenv("SERTEL_TEST_CLOCK_FILE");
+	char b[32];
+	long long v;
+	char *end;
+	ssize_t n;
+	int fd;
+
+	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, b, sizeof(b) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	b[n] = '\0';
+	errno = 0;
+	v = strtoll(b, &end, 10);
+	return errno == 0 && end != b ? v : 0;
+}
+
+int
+util_test_clock(void)
+{
+	return 1;
+}
+
+time_t
+now_utc(void)
+{
+	return time(NULL) + (time_t)clock_offset();
+}
+#else
+int
+util_test_clock(void)
+{
+	return 0;
+}
+
 time_t
 now_utc(void)
 {
 	return time(NULL);
 }
+#endif
 
 void
 fmt_time_iso(time_t t, char *out, size_t outsz)

@@ -132,6 +132,8 @@ int	 secret_file(const char *dir, const char *name, unsigned char *out,
 	    size_t len, enum secret_mode, struct err *);
 int	 parse_long(const char *, long min, long max, long *out);
 time_t	 now_utc(void);
+/* 1 in test builds, whose clock a test can move (util.c). */
+int	 util_test_clock(void);
 void	 fmt_time_iso(time_t, char *out, size_t outsz);
 
 #endif

@@ -22,6 +22,7 @@ static const struct {
 	{ "image", run_image_tests },
 	{ "keys_holder", run_keys_holder_tests },
 	{ "calendar", run_calendar_tests },
+	{ "sla", run_sla_tests },
 	{ "der", run_der_tests },
 	{ "serial", run_serial_tests },
 	{ "audit", run_audit_tests },

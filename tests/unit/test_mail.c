@@ -25,7 +25,7 @@ int	run_mail_tests(void);
 
 static const struct {
 	const char	*name;
-	const char	*vars[6];
+	const char	*vars[8];
 } tvars[] = {
 	{ "activation_link", { "name", "agency", "link", "expires" } },
 	{ "application_rejected", { "name", "reason", "link" } },
@@ -39,6 +39,17 @@ static const struct {
 	{ "certificate_issued", { "name", "serial", "not_after", "pem" } },
 	{ "certificate_revoked", { "name", "serial", "reason" } },
 	{ "holder_suspended", { "name" } },
+	{ "renew_passphrase_link", { "name", "what", "link",
+	    "expires" } },
+	{ "reissue_link", { "name", "link", "expires" } },
+	{ "request_rejected", { "name", "what", "reason" } },
+	{ "certificate_expiring", { "name", "serial", "not_after", "days" } },
+	{ "certificate_expired", { "name", "serial" } },
+	{ "holder_unsuspended", { "name" } },
+	{ "holder_review_needed", { "verifier_name", "holder_name", "what",
+	    "agency", "reason", "link" } },
+	{ "review_due_soon", { "verifier_name", "applicant_name", "due",
+	    "link" } },
 };
 #define NTEMPLATES	(sizeof(tvars) / sizeof(tvars[0]))
 
@@ -49,7 +60,7 @@ vars_for(size_t t, const char *without)
 	size_t i;
 	char val[64];
 
-	for (i = 0; i < 6 && tvars[t].vars[i] != NULL; i++) {
+	for (i = 0; i < 8 && tvars[t].vars[i] != NULL; i++) {
 		if (without != NULL && strcmp(without, tvars[t].vars[i]) == 0)
 			continue;
 		if (strcmp(tvars[t].vars[i], "days_left") == 0)
@@ -102,7 +113,7 @@ render_all(void **state)
 			assert_null(strchr((char *)s.data, '\n'));
 			assert_true(mail_utf8_ok((char *)t.data, t.len));
 			/* Every variable shows up, a link on its own line. */
-			for (i = 0; i < 6 && tvars[k].vars[i] != NULL; i++) {
+			for (i = 0; i < 8 && tvars[k].vars[i] != NULL; i++) {
 				if (strcmp(tvars[k].vars[i], "link") == 0) {
 					snprintf(want, sizeof(want), "\n%s\n",
 					    link);
@@ -139,7 +150,7 @@ render_missing_and_bad(void **state)
 
 	(void)state;
 	for (k = 0; k < NTEMPLATES; k++)
-		for (i = 0; i < 6 && tvars[k].vars[i] != NULL; i++) {
+		for (i = 0; i < 8 && tvars[k].vars[i] != NULL; i++) {
 			v = vars_for(k, tvars[k].vars[i]);
 			buf_init(&s, 4096);
 			buf_init(&t, 65536);

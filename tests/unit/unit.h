@@ -34,6 +34,7 @@ int	run_mail_tests(void);
 int	run_image_tests(void);
 int	run_keys_holder_tests(void);
 int	run_calendar_tests(void);
+int	run_sla_tests(void);
 
 /* Creates a fresh directory /tmp/sertel-unit-XXXXXX into out. */
 int	unit_tmpdir(char *out, size_t outsz);
