@@ -14,7 +14,8 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
 # docs/openapi.json is served by the binary: xxd turns it into C.
-GEN      := build/gen/openapi.c build/gen/holidays.c
+WEB      := $(shell find web -type f -not -name '.*' | LC_ALL=C sort)
+GEN      := build/gen/openapi.c build/gen/holidays.c build/gen/web.c
 SRC      := $(wildcard src/*.c) $(GEN)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 HDR      := $(wildcard src/*.h)
@@ -38,6 +39,10 @@ build/gen/openapi.c: docs/openapi.json
 build/gen/holidays.c: data/holidays-id.json
 	@mkdir -p build/gen
 	xxd -i data/holidays-id.json > $@
+
+build/gen/web.c: $(WEB) scripts/embed.sh
+	@mkdir -p build/gen
+	sh scripts/embed.sh $@ $(WEB)
 
 build/sertel: $(SRC) $(HDR) Makefile
 	@mkdir -p build

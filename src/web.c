@@ -18,6 +18,7 @@
 #include "api.h"
 #include "der.h"
 #include "http.h"
+#include "web_assets.h"
 
 static int
 healthz(struct req *r)
@@ -291,6 +292,47 @@ qp_decode(struct buf *out, const char *p, size_t n)
 	return buf_cstr(out);
 }
 
+
+/* ---- the portal's files (web/, embedded) ---- */
+
+static int
+asset(struct req *r, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < web_nassets; i++)
+		if (strcmp(web_assets[i].path, path) == 0) {
+			snprintf(r->cache, sizeof(r->cache), "max-age=300, "
+			    "public");
+			return http_bytes(r, 200, web_assets[i].ctype,
+			    web_assets[i].data, web_assets[i].len);
+		}
+	return http_error(r, ERR_NOT_FOUND, NULL);
+}
+
+static int
+page_id(struct req *r)
+{
+	return asset(r, "/index.html");
+}
+
+static int
+page_en(struct req *r)
+{
+	return asset(r, "/en.html");
+}
+
+static int
+static_get(struct req *r)
+{
+	char path[160];
+
+	if (strlen(r->cap[0]) > 100)
+		return http_error(r, ERR_NOT_FOUND, NULL);
+	snprintf(path, sizeof(path), "/static/%s", r->cap[0]);
+	return asset(r, path);
+}
+
 /* Escapes text into HTML, turning http(s) URLs into links. */
 static int
 html_linkify(struct buf *b, const char *s)
@@ -380,6 +422,12 @@ const struct route web_routes[] = {
 	{ "POST", "/tsa", tsa_post, R_PUBLIC, 16384,
 	  "RFC 3161 time-stamp request, application/timestamp-query." },
 
+	{ "GET", "/", page_id, R_PUBLIC, 0,
+	  "The portal's landing page, Indonesian." },
+	{ "GET", "/en", page_en, R_PUBLIC, 0,
+	  "The landing page in English." },
+	{ "GET", "/static/*", static_get, R_PUBLIC, 0,
+	  "The portal's stylesheets, scripts and images." },
 	{ "GET", "/api/v1/openapi.json", openapi, R_PUBLIC, 0,
 	  "This API described in OpenAPI 3 (docs/openapi.json)." },
 	{ "GET", "/dev/mailbox", dev_mailbox, R_PUBLIC, 0,

@@ -411,6 +411,24 @@ def t_prod_clock():
     assert abs(start - wib(2026, 12, 18, 8, 0)) < 600, r.stdout
 
 
+def t_free():
+    """S2: no payment step anywhere; the landing page says it is free."""
+    st, body, hdr = http("GET", "/", raw=True)
+    page = body.decode()
+    assert st == 200 and hdr["Content-Type"].startswith("text/html"), (st, hdr["Content-Type"])
+    assert "tidak dipungut biaya" in page and "satu hari kerja" in page.lower(), page[:400]
+    assert "<script>" not in page and "style=" not in page
+    csp = hdr["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, csp
+    st, body, _ = http("GET", "/en", raw=True)
+    assert st == 200 and b"free of charge" in body and b'lang="en"' in body
+    st, body, hdr = http("GET", "/static/site.css", raw=True)
+    assert st == 200 and hdr["Content-Type"].startswith("text/css"), st
+    assert http("GET", "/static/nothing.css", raw=True)[0] == 404
+    paths = json.loads(http("GET", "/api/v1/openapi.json", raw=True)[1])["paths"]
+    assert not [p for p in paths if re.search(r"pay|bayar|billing|invoice", p)], paths
+
+
 def t_audit():
     out = sx("audit", "verify", "--dir", D)
     assert "intact" in out, out
@@ -447,6 +465,8 @@ def main():
         check("[mail] every lifecycle e-mail arrived exactly once", t_mail_once)
         check("[secrets] no passphrase in any file: database, WAL, logs, mail", t_secrets_nowhere)
         check("[clock] the production build ignores the test clock; the test build follows it", t_prod_clock)
+        check("[free] S2: the landing page says free of charge, with a strict CSP; no payment route",
+              t_free)
         check("[audit] the audit chain is intact", t_audit)
     finally:
         H.finish()
