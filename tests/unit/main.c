@@ -23,6 +23,7 @@ static const struct {
 	{ "keys_holder", run_keys_holder_tests },
 	{ "calendar", run_calendar_tests },
 	{ "sla", run_sla_tests },
+	{ "multipart", run_multipart_tests },
 	{ "der", run_der_tests },
 	{ "serial", run_serial_tests },
 	{ "audit", run_audit_tests },

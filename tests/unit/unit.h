@@ -35,6 +35,7 @@ int	run_image_tests(void);
 int	run_keys_holder_tests(void);
 int	run_calendar_tests(void);
 int	run_sla_tests(void);
+int	run_multipart_tests(void);
 
 /* Creates a fresh directory /tmp/sertel-unit-XXXXXX into out. */
 int	unit_tmpdir(char *out, size_t outsz);
