@@ -133,6 +133,9 @@ static const struct ckey keys[] = {
 	  "Days an activation link stays valid." },
 	{ "activation.selfie_max_bytes", L(selfie_max_bytes, 65536, 2097152),
 	  "2097152", "Largest selfie accepted, in bytes (at most 2 MB)." },
+	{ "holder.key_cache_seconds", L(key_cache_seconds, 0, 3600), "300",
+	  "How long an opened holder key stays in memory for the same\n"
+	  "# passphrase (no Argon2id for repeated and bulk signing); 0: never." },
 	{ "holder.renew_days", L(renew_days, 1, 1100), "90",
 	  "Renewal may be asked for this many days before expiry (P7)." },
 	{ "lifecycle.interval_seconds", L(lifecycle_seconds, 1, 3600), "60",

@@ -51,6 +51,7 @@ struct config {
 	long		 activation_days;
 	long		 selfie_max_bytes;
 	long		 renew_days;
+	long		 key_cache_seconds;
 	long		 lifecycle_seconds;
 	long		 remind_hours;
 };

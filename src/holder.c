@@ -223,8 +223,11 @@ holder_set_passphrase(struct ra *ra, struct pki *pki, struct store *s,
 		goto out;
 	in_tx = 1;
 	/* The link may have been used meanwhile by a second request. */
-	if (link_kind(s, token, &a, &x, e) != kind)
+	if (link_kind(s, token, &a, &x, e) != kind) {
+		if (e->code == ERR_OK)
+			err_set(e, ERR_LINK_INVALID, "passphrase link");
 		goto out;
+	}
 	memset(&h, 0, sizeof(h));
 	h.pubkey = pub;
 	h.name = a.name;
@@ -283,6 +286,8 @@ holder_set_passphrase(struct ra *ra, struct pki *pki, struct store *s,
 	    s->ops->commit(s, e) == -1)
 		goto out;
 	in_tx = 0;
+	if (kind == 1)
+		keys_holder_forget(x.holder_id);	/* a new key */
 	ret = 0;
 out:
 	if (in_tx)
@@ -405,17 +410,20 @@ holder_find(struct store *s, const char *nik, const char *email, long app_id,
 }
 
 int
-holder_check_passphrase(struct ra *ra, struct store *s, struct holder *h,
-    const char *pass, struct err *e)
+holder_open(struct ra *ra, struct store *s, struct holder *h,
+    const char *pass, struct keys_holder_key **out, struct err *e)
 {
 	unsigned char secret[HOLDER_SECRET_LEN];
-	struct buf sig;
 	struct err ue = { 0 };
 	json_t *v;
-	int rc;
 
+	*out = NULL;
 	if (strcmp(h->status, "SUSPEND") == 0)
 		return err_set(e, ERR_HOLDER_SUSPENDED, "suspended");
+	/* The same passphrase within the warm time: no KDF (DESIGN §6). */
+	if ((*out = keys_holder_open_warm(h->id, h->wrapped.data,
+	    h->wrapped.len, pass)) != NULL)
+		return 0;
 	/* Counted first, in its own commit: a crash or a kill during the
 	 * slow unwrap cannot give a guess for free. */
 	if (store_q(s, "UPDATE holders SET failed_passphrases = "
@@ -424,15 +432,18 @@ holder_check_passphrase(struct ra *ra, struct store *s, struct holder *h,
 	    keys_holder_secret(ra->cfg->dir, secret, e) == -1)
 		return -1;
 	h->failed++;
-	buf_init(&sig, 1024);
-	rc = keys_holder_sign(secret, h->wrapped.data, h->wrapped.len, pass,
-	    (const unsigned char *)"sertel passphrase check", 23, &sig, &ue);
+	*out = keys_holder_open(h->id, secret, h->wrapped.data, h->wrapped.len,
+	    pass, &ue);
 	OPENSSL_cleanse(secret, sizeof(secret));
-	buf_cleanup(&sig);
-	if (rc == 0) {
+	if (*out != NULL) {
 		h->failed = 0;
-		return store_q(s, "UPDATE holders SET failed_passphrases = 0 "
-		    "WHERE id = ?", NULL, NULL, e, SV_I(h->id)) == -1 ? -1 : 0;
+		if (store_q(s, "UPDATE holders SET failed_passphrases = 0 "
+		    "WHERE id = ?", NULL, NULL, e, SV_I(h->id)) == -1) {
+			keys_holder_close(*out);
+			*out = NULL;
+			return -1;
+		}
+		return 0;
 	}
 	if (ue.code != ERR_WRONG_PASSPHRASE) {
 		*e = ue;
@@ -457,8 +468,42 @@ holder_check_passphrase(struct ra *ra, struct store *s, struct holder *h,
 		return -1;
 	}
 	json_decref(v);
+	keys_holder_forget(h->id);
 	snprintf(h->status, sizeof(h->status), "SUSPEND");
 	return err_set(e, ERR_HOLDER_SUSPENDED, "suspended now");
+}
+
+int
+holder_check_passphrase(struct ra *ra, struct store *s, struct holder *h,
+    const char *pass, struct err *e)
+{
+	struct keys_holder_key *k;
+
+	if (holder_open(ra, s, h, pass, &k, e) == -1)
+		return -1;
+	keys_holder_close(k);
+	return 0;
+}
+
+int
+holder_signable(struct store *s, struct holder *h, struct err *e)
+{
+	struct cert_rec c;
+	int rc;
+
+	if (strcmp(h->status, "SUSPEND") == 0)
+		return err_set(e, ERR_HOLDER_SUSPENDED, "suspended");
+	if (strcmp(h->status, "ISSUE") != 0)
+		return err_set(e, ERR_NOT_SIGNABLE, "holder is %s", h->status);
+	cert_rec_init(&c);
+	rc = s->ops->cert_get(s, h->serial, &c, e);
+	/* Revoked a moment ago by another process, or expired before the
+	 * sweep ran: the time and the certificate decide. */
+	if (rc == 0 && (c.revoked || c.not_after <= now_utc()))
+		rc = err_set(e, ERR_NOT_SIGNABLE, "certificate %s",
+		    c.revoked ? "revoked" : "expired");
+	cert_rec_cleanup(&c);
+	return rc == 1 ? err_set(e, ERR_CERT_NOT_FOUND, "certificate") : rc;
 }
 
 int
@@ -491,6 +536,7 @@ holder_revoke(struct ra *ra, struct pki *pki, struct store *s,
 		return -1;
 	}
 	json_decref(v);
+	keys_holder_forget(h->id);
 	snprintf(h->status, sizeof(h->status), "REVOKE");
 	return 0;
 }

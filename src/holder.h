@@ -6,6 +6,7 @@
 #define SERTEL_HOLDER_H
 
 #include "pki.h"
+#include "keys_holder.h"
 #include "ra.h"
 
 /* 0 when pass is acceptable for the applicant a; else
@@ -42,6 +43,14 @@ int	holder_find(struct store *, const char *nik, const char *email,
  */
 int	holder_check_passphrase(struct ra *, struct store *, struct holder *,
 	    const char *pass, struct err *);
+/* The same check, keeping the opened key for the caller's signatures
+ * (keys_holder_key_sign, then keys_holder_close); from the warm cache
+ * when the same passphrase opened it lately (no count, no KDF). */
+int	holder_open(struct ra *, struct store *, struct holder *,
+	    const char *pass, struct keys_holder_key **, struct err *);
+/* 0 when the holder may sign now: status ISSUE, the certificate neither
+ * revoked nor expired. ERR_NOT_SIGNABLE, ERR_HOLDER_SUSPENDED. */
+int	holder_signable(struct store *, struct holder *, struct err *);
 /* Revokes the holder's certificate (P6) with its audit row and e-mail in
  * one transaction; actor is who asked. */
 int	holder_revoke(struct ra *, struct pki *, struct store *,

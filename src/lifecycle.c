@@ -186,6 +186,7 @@ approve_tx(struct lifecycle *lc, struct store *s, struct hreq *q,
 		if (rc == -1)
 			return -1;
 	}
+	keys_holder_forget(h->id);
 	if (store_q(s, "UPDATE holders SET status = 'RENEW', "
 	    "failed_passphrases = 0, updated_at = ? WHERE id = ?", NULL, NULL,
 	    e, SV_I(now_utc()), SV_I(h->id)) == -1 ||
@@ -312,6 +313,7 @@ lifecycle_renew(struct lifecycle *lc, struct store *s, struct holder *h,
 		s->ops->rollback(s);
 		return -1;
 	}
+	keys_holder_forget(h->id);
 	snprintf(h->status, sizeof(h->status), "RENEW");
 	return 0;
 }
@@ -776,6 +778,7 @@ expire_one(struct lifecycle *lc, struct store *s, long holder_id,
 
 	if (holder_of(s, holder_id, &h, e) == -1)
 		goto out;
+	keys_holder_forget(holder_id);
 	snprintf(detail, sizeof(detail), "{\"serial\":\"%s\"}", h.serial);
 	v = json_pack("{s:s, s:s}", "name", h.a.name, "serial", h.serial);
 	if (s->ops->begin(s, e) == -1)

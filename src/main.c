@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "holidays.h"
 #include "http.h"
+#include "keys_holder.h"
 #include "lifecycle.h"
 #include "registry.h"
 #include "outbox.h"
@@ -256,6 +257,7 @@ cmd_serve(int argc, char **argv)
 	}
 	if (getenv("SERTEL_DEBUG") != NULL)
 		log_set_level(LOG_DEBUG);
+	keys_holder_cache_ttl(c.key_cache_seconds);
 	if (util_test_clock())
 		log_msg(LOG_INFO, NULL, "test build: the clock follows "
 		    "$SERTEL_TEST_CLOCK_FILE");
@@ -271,6 +273,7 @@ cmd_serve(int argc, char **argv)
 		r = http_serve(&c, p, opt(&o, "listen", c.listen), w,
 		    sizeof(w) / sizeof(w[0]), &e);
 	}
+	keys_holder_forget(0);
 	pki_free(p);
 	return r == -1 ? fail(&e) : 0;
 }

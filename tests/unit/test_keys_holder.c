@@ -160,11 +160,61 @@ rsa_key_wraps_too(void **state)
 	buf_cleanup(&sig);
 }
 
+/* DESIGN §6: the same passphrase within the warm time opens without a
+ * KDF; anything else does not. */
+static void
+warm_cache(void **state)
+{
+	struct keys_holder_key *k;
+	struct buf sig;
+	struct err e = { 0 };
+	unsigned char other[4096];
+
+	(void)state;
+	buf_init(&sig, 1024);
+	keys_holder_cache_ttl(300);
+	assert_null(keys_holder_open_warm(7, blob.data, blob.len, pass));
+	assert_non_null(k = keys_holder_open(7, secret, blob.data, blob.len,
+	    pass, &e));
+	keys_holder_close(k);
+	/* Warm: signs, and the signature is the holder's. */
+	assert_non_null(k = keys_holder_open_warm(7, blob.data, blob.len,
+	    pass));
+	assert_int_equal(keys_holder_key_sign(k, (const unsigned char *)
+	    "surat", 5, &sig, &e), 0);
+	keys_holder_close(k);
+	assert_true(verifies(pub, &sig, "surat"));
+	/* Another passphrase, holder or blob: cold. */
+	assert_null(keys_holder_open_warm(7, blob.data, blob.len, "Bukan "
+	    "passphrase ini"));
+	assert_null(keys_holder_open_warm(8, blob.data, blob.len, pass));
+	assert_true(blob.len <= sizeof(other));
+	memcpy(other, blob.data, blob.len);
+	other[blob.len - 1] ^= 1;
+	assert_null(keys_holder_open_warm(7, other, blob.len, pass));
+	/* Forgotten (revoked, suspended, renewed): cold again. */
+	keys_holder_forget(7);
+	assert_null(keys_holder_open_warm(7, blob.data, blob.len, pass));
+	/* A wrong passphrase never warms anything. */
+	assert_null(keys_holder_open(9, secret, blob.data, blob.len, "Salah "
+	    "sekali passphrase", &e));
+	assert_int_equal(e.code, ERR_WRONG_PASSPHRASE);
+	assert_null(keys_holder_open_warm(9, blob.data, blob.len, "Salah "
+	    "sekali passphrase"));
+	/* Off: nothing stays. */
+	keys_holder_cache_ttl(0);
+	keys_holder_close(keys_holder_open(7, secret, blob.data, blob.len,
+	    pass, &e));
+	assert_null(keys_holder_open_warm(7, blob.data, blob.len, pass));
+	buf_cleanup(&sig);
+}
+
 int
 run_keys_holder_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(right_passphrase_signs),
+		cmocka_unit_test(warm_cache),
 		cmocka_unit_test(wrong_passphrase_or_secret_refused),
 		cmocka_unit_test(tampering_refused),
 		cmocka_unit_test(passphrase_not_in_blob),
