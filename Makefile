@@ -2,14 +2,14 @@
 # commands the README names; both install missing Debian packages first.
 
 PKGS     := libmicrohttpd jansson sqlite3 libcrypto libcurl libsodium \
-            libpng libjpeg libqpdf libqrencode
+            libpng libjpeg libqpdf libqrencode zlib
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
             -Wformat=2 -Wno-format-nonliteral -fstack-protector-strong \
             -D_FORTIFY_SOURCE=2
 PKG_CF   = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
@@ -56,6 +56,17 @@ build/test/sertel: $(SRC) $(HDR) Makefile
 	@mkdir -p build/test
 	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
 
+# Test tools: one capability driven from the command line.
+build/test/pdftext_tool: tests/tools/pdftext_tool.c $(LIB_SRC) $(HDR) Makefile
+	@mkdir -p build/test
+	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
+	    tests/tools/pdftext_tool.c $(LIB_SRC) $(PKG_LIBS)
+
+build/asan/pdftext_tool: tests/tools/pdftext_tool.c $(LIB_SRC) $(HDR) Makefile
+	@mkdir -p build/asan
+	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
+	    tests/tools/pdftext_tool.c $(LIB_SRC) $(PKG_LIBS)
+
 build/asan/sertel: $(SRC) $(HDR) Makefile
 	@mkdir -p build/asan
 	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
@@ -70,14 +81,14 @@ build/asan/test_unit: $(UNIT_SRC) $(LIB_SRC) $(HDR) Makefile
 	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) \
 	    $(LIB_SRC) $(PKG_LIBS) -lcmocka
 
-# libFuzzer + ASan + UBSan build of the network parsers.
-build/fuzz_pki: tests/fuzz/fuzz_pki.c $(LIB_SRC) $(HDR) Makefile
+# libFuzzer + ASan + UBSan builds of every parser of outside input.
+build/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(HDR) Makefile
 	@mkdir -p build
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined $(PKG_CF) -Isrc -o $@ \
-	    tests/fuzz/fuzz_pki.c $(LIB_SRC) $(PKG_LIBS)
+	    $< $(LIB_SRC) $(PKG_LIBS)
 
-fuzz: build/fuzz_pki
+fuzz: build/fuzz_pki build/fuzz_pdf_text build/fuzz_pdf_verify build/test_unit
 	bash tests/fuzz/run.sh
 
 asan: build/asan/sertel build/asan/test_unit
@@ -92,11 +103,12 @@ test-unit: build/test_unit
 
 # The end-to-end tests run the test build; SERTEL_PROD is the production
 # binary, which must ignore the test clock.
-test-e2e: build/sertel build/test/sertel
+test-e2e: build/sertel build/test/sertel build/test/pdftext_tool
 	SERTEL=build/test/sertel SERTEL_PROD=build/sertel bash tests/e2e/run.sh
 
 # The sanitizer build runs the unit and the end-to-end tests again.
-test-asan: build/sertel build/asan/sertel build/asan/test_unit
+test-asan: build/sertel build/asan/sertel build/asan/test_unit \
+    build/asan/pdftext_tool
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ./build/asan/test_unit

@@ -25,6 +25,7 @@
 #include "lifecycle.h"
 #include "registry.h"
 #include "outbox.h"
+#include "pdf_verify.h"
 #include "ra.h"
 #include "mail.h"
 
@@ -121,6 +122,8 @@ static const char help_text[] =
 "                                     privilegeWithdrawn\n"
 "  admin cert show SERIAL [--dir DIR] a certificate's record and status\n"
 "  admin ca chain [--dir DIR]         issuing CA and root, PEM\n"
+"  verify FILE.pdf [--json] [--trust ROOTS.pem] [--password-file F]\n"
+"                                     checks a PDF's signatures offline\n"
 "  admin user add --username U --name N --email E --role ROLE\n"
 "                 [--agency CODE] [--password-file FILE|-] [--dir DIR]\n"
 "                                     a staff user (ADMIN, RA, AGENCY_VERIFIER);\n"
@@ -666,6 +669,8 @@ main(int argc, char **argv)
 		return cmd_audit(argc - 2, argv + 2);
 	if (strcmp(argv[1], "bench") == 0)
 		return cmd_bench(argc - 2, argv + 2);
+	if (strcmp(argv[1], "verify") == 0)
+		return pdf_verify_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "registry-sim") == 0)
 		return registry_sim_main(argc - 2, argv + 2);
 	if (strcmp(argv[1], "admin") == 0 && argc >= 3) {

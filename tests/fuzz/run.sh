@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Seeds the corpus with real requests made by openssl, then fuzzes the
-# OCSP and TSA request parsers for FUZZ_SECONDS (default 20).
-set -eu
+# Fuzzes every parser of outside input for FUZZ_SECONDS each (default
+# 15): the OCSP and TSA requests (seeded with requests made by openssl),
+# PDF page content (anchor text search) and whole PDFs (signature
+# verification, seeded with the signed PDFs the unit tests make).
+set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/build/fuzz_pki
 T=$(mktemp -d "${TMPDIR:-/tmp}/sertel-fuzzseed.XXXXXX")
@@ -21,5 +23,23 @@ for h in sha256 sha384 sha512 sha1; do
 	openssl ts -query -data data -$h -cert -out q.tsq 2>/dev/null
 	{ printf '\001'; cat q.tsq; } > "corpus/tsa-$h"
 done
-"$BIN" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=2048 \
+SECS=${FUZZ_SECONDS:-15}
+echo "== fuzz_pki"
+"$BIN" -max_total_time="$SECS" -rss_limit_mb=2048 \
     -print_final_stats=1 corpus 2>&1 | tail -n 12
+
+echo "== fuzz_pdf_text"
+mkdir -p text-corpus
+printf 'BT /F1 12 Tf 72 700 Td (#ttd#) Tj ET' > text-corpus/seed1
+printf 'BT /F1 12 Tf 1 0 0 1 72 700 Tm [(#)-20(t)5(td#)] TJ T* (x) Tj ET' \
+    > text-corpus/seed2
+"$ROOT/build/fuzz_pdf_text" -max_total_time="$SECS" -rss_limit_mb=2048 \
+    -print_final_stats=1 text-corpus 2>&1 | tail -n 12
+
+echo "== fuzz_pdf_verify"
+mkdir -p pdf-seeds pdf-corpus
+PDF_VERIFY_SAVE=$T/pdf-seeds "$ROOT/build/test_unit" >/dev/null 2>&1 || true
+[ -f pdf-seeds/unit-root.pem ] && mv pdf-seeds/unit-root.pem root.pem
+PDF_VERIFY_FUZZ_TRUST=$T/root.pem "$ROOT/build/fuzz_pdf_verify" \
+    -max_total_time="$SECS" -rss_limit_mb=2048 -max_len=262144 \
+    -print_final_stats=1 pdf-corpus pdf-seeds 2>&1 | tail -n 12

@@ -24,6 +24,8 @@ static const struct {
 	{ "calendar", run_calendar_tests },
 	{ "sla", run_sla_tests },
 	{ "multipart", run_multipart_tests },
+	{ "pdf_text", run_pdf_text_tests },
+	{ "pdf_verify", run_pdf_verify_tests },
 	{ "der", run_der_tests },
 	{ "serial", run_serial_tests },
 	{ "audit", run_audit_tests },
