@@ -67,6 +67,16 @@ build/asan/pdftext_tool: tests/tools/pdftext_tool.c $(LIB_SRC) $(HDR) Makefile
 	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
 	    tests/tools/pdftext_tool.c $(LIB_SRC) $(PKG_LIBS)
 
+build/test/pdfsign_tool: tests/tools/pdfsign_tool.c $(LIB_SRC) $(HDR) Makefile
+	@mkdir -p build/test
+	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
+	    tests/tools/pdfsign_tool.c $(LIB_SRC) $(PKG_LIBS)
+
+build/asan/pdfsign_tool: tests/tools/pdfsign_tool.c $(LIB_SRC) $(HDR) Makefile
+	@mkdir -p build/asan
+	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
+	    tests/tools/pdfsign_tool.c $(LIB_SRC) $(PKG_LIBS)
+
 build/asan/sertel: $(SRC) $(HDR) Makefile
 	@mkdir -p build/asan
 	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
@@ -88,7 +98,8 @@ build/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(HDR) Makefile
 	    -fno-sanitize-recover=undefined $(PKG_CF) -Isrc -o $@ \
 	    $< $(LIB_SRC) $(PKG_LIBS)
 
-fuzz: build/fuzz_pki build/fuzz_pdf_text build/fuzz_pdf_verify build/test_unit
+fuzz: build/fuzz_pki build/fuzz_pdf_text build/fuzz_pdf_verify \
+    build/fuzz_pdf_sign build/test_unit build/test/pdfsign_tool
 	bash tests/fuzz/run.sh
 
 asan: build/asan/sertel build/asan/test_unit
@@ -103,12 +114,13 @@ test-unit: build/test_unit
 
 # The end-to-end tests run the test build; SERTEL_PROD is the production
 # binary, which must ignore the test clock.
-test-e2e: build/sertel build/test/sertel build/test/pdftext_tool
+test-e2e: build/sertel build/test/sertel build/test/pdftext_tool \
+    build/test/pdfsign_tool
 	SERTEL=build/test/sertel SERTEL_PROD=build/sertel bash tests/e2e/run.sh
 
 # The sanitizer build runs the unit and the end-to-end tests again.
 test-asan: build/sertel build/asan/sertel build/asan/test_unit \
-    build/asan/pdftext_tool
+    build/asan/pdftext_tool build/asan/pdfsign_tool
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ./build/asan/test_unit

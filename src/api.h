@@ -53,6 +53,17 @@ int	api_holidays_list(struct req *);
 int	api_holiday_put(struct req *);
 int	api_holiday_delete(struct req *);
 int	api_sla_report(struct req *);
+/* api_sign.c */
+int	api_bsre_sign_v1(struct req *);
+int	api_bsre_download(struct req *);
+int	api_bsre_verify_v1(struct req *);
+int	api_bsre_sign_v2(struct req *);
+int	api_bsre_totp(struct req *);
+int	api_bsre_chain(struct req *);
+int	api_bsre_verify_v2(struct req *);
+int	api_sign(struct req *);
+int	api_verify(struct req *);
+int	api_public_signature(struct req *);
 
 /* Shared by the API handlers. */
 const char	*api_str(const json_t *, const char *key);

@@ -136,6 +136,11 @@ static const struct ckey keys[] = {
 	{ "holder.key_cache_seconds", L(key_cache_seconds, 0, 3600), "300",
 	  "How long an opened holder key stays in memory for the same\n"
 	  "# passphrase (no Argon2id for repeated and bulk signing); 0: never." },
+	{ "sign.download_minutes", L(download_minutes, 1, 1440), "60",
+	  "A signed document can be downloaded once within this many\n"
+	  "# minutes (BSrE /api/sign/download); then it is deleted." },
+	{ "sign.level", S(sign_level), "B-LT",
+	  "PAdES level the APIs produce unless asked: B-B, B-T, B-LT, B-LTA." },
 	{ "holder.renew_days", L(renew_days, 1, 1100), "90",
 	  "Renewal may be asked for this many days before expiry (P7)." },
 	{ "lifecycle.interval_seconds", L(lifecycle_seconds, 1, 3600), "60",

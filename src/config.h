@@ -52,6 +52,8 @@ struct config {
 	long		 selfie_max_bytes;
 	long		 renew_days;
 	long		 key_cache_seconds;
+	long		 download_minutes;
+	char		 sign_level[8];
 	long		 lifecycle_seconds;
 	long		 remind_hours;
 };

@@ -229,6 +229,7 @@ http_error(struct req *r, enum err_code code, const char *detail)
 	}
 	json_decref(j);
 	r->cache[0] = '\0';
+	r->xh_name = NULL;
 	return ret;
 }
 
@@ -506,6 +507,8 @@ on_access(void *cls, struct MHD_Connection *c, const char *url,
 	if (r->set_cookie[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
 		    r->set_cookie);
+	if (r->xh_name != NULL)
+		MHD_add_response_header(resp, r->xh_name, r->xh_value);
 	ret = MHD_queue_response(c, r->status ? r->status : 500, resp);
 	MHD_destroy_response(resp);
 	return ret;

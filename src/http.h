@@ -38,6 +38,8 @@ struct req {
 	const char		*ctype;
 	char			 cache[96];
 	char			 set_cookie[256];
+	const char		*xh_name;	/* one more header, or NULL */
+	char			 xh_value[128];
 	struct buf		 out;
 	struct timespec		 t0;
 };

@@ -366,7 +366,8 @@ keys_holder_open_warm(long holder, const unsigned char *w, size_t wlen,
 	size_t i;
 
 	pthread_mutex_lock(&warm_mtx);
-	if (warm_ttl == 0 || warm_macs(w, wlen, pass, blob, mac) == -1)
+	if (warm_ttl == 0 || warm_macs(w, wlen, pass != NULL ? pass : "", blob,
+	    mac) == -1)
 		goto out;
 	for (i = 0; i < WARM_MAX; i++) {
 		if (warm[i].pkey == NULL || warm[i].holder != holder)
@@ -376,7 +377,7 @@ keys_holder_open_warm(long holder, const unsigned char *w, size_t wlen,
 			continue;
 		}
 		if (CRYPTO_memcmp(warm[i].blob, blob, 32) == 0 &&
-		    CRYPTO_memcmp(warm[i].mac, mac, 32) == 0 &&
+		    (pass == NULL || CRYPTO_memcmp(warm[i].mac, mac, 32) == 0) &&
 		    EVP_PKEY_up_ref(warm[i].pkey) == 1 &&
 		    (k = key_new(warm[i].pkey)) == NULL)
 			EVP_PKEY_free(warm[i].pkey);

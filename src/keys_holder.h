@@ -29,7 +29,9 @@ struct keys_holder_key *keys_holder_open(long holder, const unsigned char *secre
 	    const unsigned char *wrapped, size_t wrappedlen, const char *passphrase,
 	    struct err *);
 /* The warm key of holder when passphrase is the one that opened it and
- * the blob is the same; NULL otherwise (then open it cold). No KDF. */
+ * the blob is the same; NULL otherwise (then open it cold). No KDF.
+ * passphrase NULL: the caller has authorised the holder otherwise (a
+ * single-use TOTP sent to him, api_sign.c); only a warm key is found. */
 struct keys_holder_key *keys_holder_open_warm(long holder,
 	    const unsigned char *wrapped, size_t wrappedlen, const char *passphrase);
 /* Signs data with the key's digest (SHA-256; SHA-384 for P-384). */

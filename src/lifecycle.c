@@ -36,6 +36,7 @@
 #include "holidays.h"
 #include "lifecycle.h"
 #include "outbox.h"
+#include "sign.h"
 
 #define REQ_COLS "r.id, r.public_id, r.holder_id, r.kind, r.status, " \
 	"COALESCE(r.reason, ''), COALESCE(r.old_serial, ''), " \
@@ -934,6 +935,9 @@ lifecycle_round(void *arg, struct store *s, struct err *e)
 	/* Several servers on one database: an ADMIN's edit reaches all. */
 	if (holidays_load(s, e) == -1)
 		log_msg(LOG_ERROR, "lifecycle", "holidays: %s", e->detail);
+	/* Signed copies past their download window (sign.c). */
+	if (sign_sweep(s, e) == -1)
+		return -1;
 	/* A forgotten-passphrase request whose link died unused. */
 	if (store_q(s, "UPDATE holder_requests SET status = 'CANCELLED', "
 	    "reason = 'LINK_EXPIRED', updated_at = ? WHERE status = "

@@ -494,6 +494,29 @@ static const struct template {
 	  "\n"
 	  "{{link}}\n"
 	  SIGN_EN },
+	{ "sign_totp",
+	  "Kode TOTP penandatanganan: {{code}}",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Kode sekali pakai untuk menandatangani {{files}} dokumen:\n"
+	  "\n"
+	  "{{code}}\n"
+	  "\n"
+	  "Kode berlaku {{minutes}} menit dan hanya untuk jumlah dokumen itu.\n"
+	  "Jangan berikan kode ini kepada siapa pun. Jika Anda tidak sedang\n"
+	  "menandatangani, abaikan e-mail ini dan hubungi verifikator instansi.\n"
+	  SIGN_ID,
+	  "Signing TOTP code: {{code}}",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "The one-time code to sign {{files}} document(s):\n"
+	  "\n"
+	  "{{code}}\n"
+	  "\n"
+	  "It is valid for {{minutes}} minutes and for that number of documents\n"
+	  "only. Never give it to anyone. If you are not signing, ignore this\n"
+	  "message and contact your agency's verifier.\n"
+	  SIGN_EN },
 };
 
 #define VAR_MAX	32

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -26,10 +27,11 @@
 #include "registry.h"
 #include "outbox.h"
 #include "pdf_verify.h"
+#include "sign.h"
 #include "ra.h"
 #include "mail.h"
 
-#define MAXOPT	8
+#define MAXOPT	24
 
 struct opts {
 	const char	*name[MAXOPT];
@@ -69,15 +71,24 @@ opts_parse(struct opts *o, int argc, char **argv, const char *const *allowed)
 			o->pos[o->npos++] = argv[i];
 			continue;
 		}
+		/* "!name" in allowed: a flag without a value. */
 		for (k = 0; allowed[k] != NULL; k++)
-			if (strcmp(allowed[k], argv[i] + 2) == 0)
+			if (strcmp(allowed[k] + (allowed[k][0] == '!'),
+			    argv[i] + 2) == 0)
 				break;
 		if (allowed[k] == NULL) {
 			fprintf(stderr, "sertel: unknown option %s (see "
 			    "'sertel help')\n", argv[i]);
 			return 2;
 		}
-		if (i + 1 == argc || o->n == MAXOPT)
+		if (o->n == MAXOPT)
+			return usage("too many options");
+		if (allowed[k][0] == '!') {
+			o->name[o->n] = allowed[k] + 1;
+			o->val[o->n++] = "1";
+			continue;
+		}
+		if (i + 1 == argc)
 			return usage("option needs a value");
 		o->name[o->n] = allowed[k];
 		o->val[o->n++] = argv[++i];
@@ -122,6 +133,11 @@ static const char help_text[] =
 "                                     privilegeWithdrawn\n"
 "  admin cert show SERIAL [--dir DIR] a certificate's record and status\n"
 "  admin ca chain [--dir DIR]         issuing CA and root, PEM\n"
+"  sign --nik NIK --in IN.pdf --out OUT.pdf [--level B-B|B-T|B-LT|B-LTA]\n"
+"       [--visible --page P --x X --y Y --w W --h H | --anchor TEXT]\n"
+"       [--image FILE] [--passphrase-file F] [--reason R] [--location L]\n"
+"                                     signs a PDF for a holder (PAdES);\n"
+"                                     the passphrase is asked without echo\n"
 "  verify FILE.pdf [--json] [--trust ROOTS.pem] [--password-file F]\n"
 "                                     checks a PDF's signatures offline\n"
 "  admin user add --username U --name N --email E --role ROLE\n"
@@ -508,6 +524,171 @@ read_password(const char *path, char *out, size_t n, struct err *e)
 	return 0;
 }
 
+/* The passphrase from the terminal, without echo (or a file's first
+ * line). */
+static int
+read_secret(const char *file, const char *prompt, char *out, size_t n,
+    struct err *e)
+{
+	struct termios t, quiet;
+	FILE *tty;
+	size_t l;
+	int ok;
+
+	if (file != NULL)
+		return read_password(file, out, n, e);
+	if ((tty = fopen("/dev/tty", "r+")) == NULL)
+		return err_set(e, ERR_BAD_REQUEST, "no terminal: give "
+		    "--passphrase-file");
+	fputs(prompt, tty);
+	fflush(tty);
+	ok = tcgetattr(fileno(tty), &t) == 0;
+	quiet = t;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (ok)
+		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	if (fgets(out, (int)n, tty) == NULL)
+		out[0] = '\0';
+	if (ok)
+		tcsetattr(fileno(tty), TCSAFLUSH, &t);
+	fputs("\n", tty);
+	fclose(tty);
+	l = strlen(out);
+	while (l > 0 && (out[l - 1] == '\n' || out[l - 1] == '\r'))
+		out[--l] = '\0';
+	return l == 0 ? err_set(e, ERR_BAD_REQUEST, "no passphrase") : 0;
+}
+
+static int
+dnum(const struct opts *o, const char *name, double *out)
+{
+	const char *v = opt(o, name, NULL);
+	char *end;
+
+	if (v == NULL)
+		return -1;
+	*out = strtod(v, &end);
+	return *end == '\0' ? 0 : -1;
+}
+
+static int
+cmd_sign(int argc, char **argv)
+{
+	static const char *const allowed[] = { "dir", "nik", "in", "out",
+	    "level", "!visible", "page", "x", "y", "w", "h", "anchor", "image",
+	    "passphrase-file", "reason", "location", NULL };
+	struct opts o;
+	struct config c;
+	struct err e = { 0 };
+	struct pki *p = NULL;
+	struct store *s = NULL;
+	struct ra ra;
+	struct holder h;
+	struct keys_holder_key *k = NULL;
+	struct sign_job job;
+	struct sign_result res;
+	struct buf in, img, out;
+	char pass[300];
+	double page = 1;
+	int r, ret = 1;
+
+	if ((r = opts_parse(&o, argc, argv, allowed)) != 0)
+		return r;
+	if (opt(&o, "nik", NULL) == NULL || opt(&o, "in", NULL) == NULL ||
+	    opt(&o, "out", NULL) == NULL)
+		return usage("sign --nik NIK --in IN.pdf --out OUT.pdf "
+		    "[--level B-B|B-T|B-LT|B-LTA] [--visible --page P --x X "
+		    "--y Y --w W --h H | --anchor TEXT] [--image FILE] "
+		    "[--passphrase-file F]");
+	memset(&job, 0, sizeof(job));
+	memset(&h, 0, sizeof(h));
+	buf_init(&h.wrapped, 16);
+	buf_init(&in, 64u << 20);
+	buf_init(&img, 8u << 20);
+	buf_init(&out, 80u << 20);
+	pass[0] = '\0';
+	if (load(&c, &o, &e) == -1)
+		goto out;
+	if (pdf_level_parse(opt(&o, "level", c.sign_level), &job.opts.level) ==
+	    -1) {
+		err_set(&e, ERR_VALIDATION, "--level: B-B, B-T, B-LT or B-LTA");
+		goto out;
+	}
+	if (opt(&o, "visible", NULL) != NULL || opt(&o, "anchor", NULL) !=
+	    NULL) {
+		if (dnum(&o, "page", &page) == -1)
+			page = 1;
+		job.opts.vis.page = (int)page;
+		job.opts.vis.anchor = opt(&o, "anchor", NULL);
+		if (dnum(&o, "w", &job.opts.vis.w) == -1 || dnum(&o, "h",
+		    &job.opts.vis.h) == -1 || (job.opts.vis.anchor == NULL &&
+		    (dnum(&o, "x", &job.opts.vis.x) == -1 || dnum(&o, "y",
+		    &job.opts.vis.y) == -1))) {
+			err_set(&e, ERR_VALIDATION, "--visible needs --x --y "
+			    "--w --h (or --anchor with --w --h)");
+			goto out;
+		}
+		if (opt(&o, "image", NULL) != NULL) {
+			if (file_read(opt(&o, "image", ""), &img, 8u << 20) ==
+			    -1) {
+				err_set(&e, ERR_PDF_BAD_IMAGE, "cannot read %s",
+				    opt(&o, "image", ""));
+				goto out;
+			}
+			job.opts.vis.image = img.data;
+			job.opts.vis.imagelen = img.len;
+		}
+	}
+	job.opts.reason = opt(&o, "reason", NULL);
+	job.opts.location = opt(&o, "location", NULL);
+	if (file_read(opt(&o, "in", ""), &in, 64u << 20) == -1) {
+		err_set(&e, ERR_BAD_REQUEST, "cannot read %s", opt(&o, "in", ""));
+		goto out;
+	}
+	job.pdf = in.data;
+	job.len = in.len;
+	job.client = "cli";
+	if ((p = pki_open(&c, &e)) == NULL ||
+	    (s = store_open(c.dir, c.database, &e)) == NULL)
+		goto out;
+	if ((r = holder_find(s, opt(&o, "nik", ""), NULL, 0, &h, &e)) != 0) {
+		if (r == 1)
+			err_set(&e, ERR_CERT_NOT_FOUND, "no holder with NIK %s",
+			    opt(&o, "nik", ""));
+		goto out;
+	}
+	if (holder_signable(s, &h, &e) == -1 ||
+	    read_secret(opt(&o, "passphrase-file", NULL), "Passphrase: ", pass,
+	    sizeof(pass), &e) == -1)
+		goto out;
+	ra.cfg = &c;
+	ra.audit_key = p->audit_key;
+	if (holder_open(&ra, s, &h, pass, &k, &e) == -1)
+		goto out;
+	res.pdf = &out;
+	if (sign_document(p, s, &h, k, &job, &res, &e) == -1 ||
+	    file_write(opt(&o, "out", ""), out.data, out.len, 0644) == -1) {
+		if (e.code == ERR_OK)
+			err_set(&e, ERR_INTERNAL, "cannot write %s",
+			    opt(&o, "out", ""));
+		goto out;
+	}
+	printf("signed: %s (%s, %s)\nsha256: %s\nverify: %s/v/%s\n",
+	    opt(&o, "out", ""), pdf_level_name(job.opts.level), h.serial,
+	    res.sha256, c.base_url, res.id);
+	ret = 0;
+out:
+	OPENSSL_cleanse(pass, sizeof(pass));
+	keys_holder_close(k);
+	holder_cleanup(&h);
+	buf_cleanup(&in);
+	buf_cleanup(&img);
+	buf_cleanup(&out);
+	store_close(s);
+	pki_free(p);
+	return ret == 0 ? 0 : fail(&e);
+}
+
 static int
 cmd_user(int argc, char **argv)
 {
@@ -669,6 +850,8 @@ main(int argc, char **argv)
 		return cmd_audit(argc - 2, argv + 2);
 	if (strcmp(argv[1], "bench") == 0)
 		return cmd_bench(argc - 2, argv + 2);
+	if (strcmp(argv[1], "sign") == 0)
+		return cmd_sign(argc - 2, argv + 2);
 	if (strcmp(argv[1], "verify") == 0)
 		return pdf_verify_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "registry-sim") == 0)

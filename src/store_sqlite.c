@@ -240,6 +240,33 @@ static const char *migrations[] = {
 	"  kind TEXT NOT NULL,"
 	"  updated_by TEXT NOT NULL,"
 	"  updated_at BIGINT NOT NULL);",
+	/* 5: the signing log, download-once copies, signing TOTPs */
+	"CREATE TABLE signatures ("
+	"  id TEXT PRIMARY KEY,"
+	"  holder_id INTEGER NOT NULL REFERENCES holders(id),"
+	"  serial TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  level TEXT NOT NULL,"
+	"  client TEXT,"
+	"  signer_name TEXT NOT NULL,"
+	"  signed_at BIGINT NOT NULL);"
+	"CREATE INDEX signatures_by_sha256 ON signatures(sha256);"
+	"CREATE TABLE downloads ("
+	"  id TEXT PRIMARY KEY REFERENCES signatures(id),"
+	"  pdf BLOB,"
+	"  expires_at BIGINT NOT NULL,"
+	"  downloaded_at BIGINT,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE TABLE sign_otps ("
+	"  id INTEGER PRIMARY KEY,"
+	"  holder_id INTEGER NOT NULL REFERENCES holders(id),"
+	"  code_hash TEXT NOT NULL,"
+	"  files INTEGER NOT NULL,"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  expires_at BIGINT NOT NULL,"
+	"  used_at BIGINT,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE INDEX sign_otps_holder ON sign_otps(holder_id, used_at);",
 };
 
 enum q {

@@ -2,7 +2,8 @@
 # Fuzzes every parser of outside input for FUZZ_SECONDS each (default
 # 15): the OCSP and TSA requests (seeded with requests made by openssl),
 # PDF page content (anchor text search) and whole PDFs (signature
-# verification, seeded with the signed PDFs the unit tests make).
+# verification, seeded with the signed PDFs the unit tests make), and
+# the signing engine's reading of whole PDFs and appearance options.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/build/fuzz_pki
@@ -43,3 +44,17 @@ PDF_VERIFY_SAVE=$T/pdf-seeds "$ROOT/build/test_unit" >/dev/null 2>&1 || true
 PDF_VERIFY_FUZZ_TRUST=$T/root.pem "$ROOT/build/fuzz_pdf_verify" \
     -max_total_time="$SECS" -rss_limit_mb=2048 -max_len=262144 \
     -print_final_stats=1 pdf-corpus pdf-seeds 2>&1 | tail -n 12
+
+echo "== fuzz_pdf_sign"
+mkdir -p sign-corpus
+"$ROOT/build/test/pdfsign_tool" gen sign-corpus/classic.pdf --pages 2
+"$ROOT/build/test/pdfsign_tool" gen sign-corpus/form.pdf --form --rotate 90
+qpdf --object-streams=generate sign-corpus/classic.pdf sign-corpus/xrefstm.pdf
+for f in sign-corpus/*.pdf; do
+	{ printf '\001'; cat "$f"; } > "$f.v"
+	{ printf '\011'; cat "$f"; } > "$f.p"
+	{ printf '\000'; cat "$f"; } > "$f.i"
+	rm "$f"
+done
+"$ROOT/build/fuzz_pdf_sign" -max_total_time="$SECS" -rss_limit_mb=2048 \
+    -max_len=65536 -print_final_stats=1 sign-corpus 2>&1 | tail -n 12

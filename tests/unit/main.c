@@ -26,6 +26,7 @@ static const struct {
 	{ "multipart", run_multipart_tests },
 	{ "pdf_text", run_pdf_text_tests },
 	{ "pdf_verify", run_pdf_verify_tests },
+	{ "pdf_sign", run_pdf_sign_tests },
 	{ "der", run_der_tests },
 	{ "serial", run_serial_tests },
 	{ "audit", run_audit_tests },

@@ -50,6 +50,7 @@ static const struct {
 	    "agency", "reason", "link" } },
 	{ "review_due_soon", { "verifier_name", "applicant_name", "due",
 	    "link" } },
+	{ "sign_totp", { "name", "code", "files", "minutes" } },
 };
 #define NTEMPLATES	(sizeof(tvars) / sizeof(tvars[0]))
 
