@@ -138,8 +138,9 @@ test: deps
 docs: build/sertel
 	./build/sertel help errors > docs/errors.md
 
-bench: deps build/sertel
+bench: deps build/sertel build/test/pdfsign_tool
 	bash bench/pki.sh
+	bash bench/sign.sh
 
 clean:
 	rm -rf build

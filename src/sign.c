@@ -164,32 +164,55 @@ sign_new_id(char out[SIGN_ID_LEN])
 }
 
 int
+sign_pdf(struct pki *pki, struct store *s, X509 *cert,
+    struct keys_holder_key *key, const unsigned char *pdf, size_t len,
+    const struct pdf_sign_opts *o, struct buf *out, struct err *e)
+{
+	struct ctx c = { pki, s, key };
+	struct pdf_signer signer;
+	STACK_OF(X509) *chain = sk_X509_new_null();
+	int ret = -1;
+
+	if (chain == NULL || sk_X509_push(chain, pki->issuing) == 0 ||
+	    sk_X509_push(chain, pki->root) == 0) {
+		err_set(e, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	memset(&signer, 0, sizeof(signer));
+	signer.cert = cert;
+	signer.chain = chain;
+	signer.sign = cb_sign;
+	signer.timestamp = cb_timestamp;
+	signer.revocation = cb_revocation;
+	signer.arg = &c;
+	ret = pdf_sign(pdf, len, o, &signer, out, e);
+out:
+	sk_X509_free(chain);
+	return ret;
+}
+
+int
 sign_document(struct pki *pki, struct store *s, struct holder *h,
     struct keys_holder_key *key, const struct sign_job *job,
     struct sign_result *res, struct err *e)
 {
-	struct ctx c = { pki, s, key };
-	struct pdf_signer signer;
 	struct pdf_sign_opts o;
 	struct cert_rec cr;
 	char qr[300], detail[400], hex[2 * SHA256_DIGEST_LENGTH + 1];
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	X509 *cert = NULL;
-	STACK_OF(X509) *chain = sk_X509_new_null();
 	struct buf *keep = res->pdf;
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->pdf = keep;
 	cert_rec_init(&cr);
-	if (chain == NULL || sign_new_id(res->id) == -1) {
-		err_set(e, ERR_INTERNAL, "out of memory");
+	if (sign_new_id(res->id) == -1) {
+		err_set(e, ERR_INTERNAL, "random");
 		goto out;
 	}
 	if (s->ops->cert_get(s, h->serial, &cr, e) != 0 ||
-	    (cert = x509_of(&cr.der)) == NULL ||
-	    sk_X509_push(chain, pki->issuing) == 0 ||
-	    sk_X509_push(chain, pki->root) == 0) {
+	    (cert = x509_of(&cr.der)) == NULL) {
 		if (e->code == ERR_OK)
 			err_set(e, ERR_INTERNAL, "holder certificate");
 		goto out;
@@ -204,14 +227,8 @@ sign_document(struct pki *pki, struct store *s, struct holder *h,
 		    res->id);
 		o.vis.qr_text = qr;
 	}
-	memset(&signer, 0, sizeof(signer));
-	signer.cert = cert;
-	signer.chain = chain;
-	signer.sign = cb_sign;
-	signer.timestamp = cb_timestamp;
-	signer.revocation = cb_revocation;
-	signer.arg = &c;
-	if (pdf_sign(job->pdf, job->len, &o, &signer, res->pdf, e) == -1)
+	if (sign_pdf(pki, s, cert, key, job->pdf, job->len, &o, res->pdf, e) ==
+	    -1)
 		goto out;
 	SHA256(res->pdf->data, res->pdf->len, md);
 	hex_encode(md, sizeof(md), hex, sizeof(hex));
@@ -244,7 +261,6 @@ sign_document(struct pki *pki, struct store *s, struct holder *h,
 out:
 	cert_rec_cleanup(&cr);
 	X509_free(cert);
-	sk_X509_free(chain);
 	return ret;
 }
 

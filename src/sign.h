@@ -46,6 +46,11 @@ struct sign_record {
 int	sign_document(struct pki *, struct store *, struct holder *,
 	    struct keys_holder_key *, const struct sign_job *,
 	    struct sign_result *, struct err *);
+/* The engine with this instance's key wall, TSA and OCSP/CRL behind it,
+ * without the log (sign_document, the benchmark). */
+int	sign_pdf(struct pki *, struct store *, X509 *cert,
+	    struct keys_holder_key *, const unsigned char *pdf, size_t len,
+	    const struct pdf_sign_opts *, struct buf *out, struct err *);
 /* A random public id. */
 int	sign_new_id(char out[SIGN_ID_LEN]);
 /* The kept copy, once; 1 when there is none (never, already downloaded,
