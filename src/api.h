@@ -64,6 +64,12 @@ int	api_bsre_verify_v2(struct req *);
 int	api_sign(struct req *);
 int	api_verify(struct req *);
 int	api_public_signature(struct req *);
+int	api_seal_create(struct req *);
+int	api_seal_get(struct req *);
+int	api_seal_activation(struct req *);
+int	api_seal_deactivate(struct req *);
+int	api_seal_totp(struct req *);
+int	api_seal_pdf(struct req *);
 
 /* Shared by the API handlers. */
 const char	*api_str(const json_t *, const char *key);

@@ -18,13 +18,17 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <sodium.h>
 
+#include "agency.h"
 #include "api.h"
+#include "audit.h"
 #include "multipart.h"
 #include "outbox.h"
 #include "pdf_verify.h"
+#include "seal.h"
 #include "sign.h"
 
 #define MAX_FILES	20
@@ -1055,4 +1059,326 @@ api_public_signature(struct req *r)
 	    page.len);
 	buf_cleanup(&page);
 	return rc;
+}
+
+/* ---- the agency seal (seal.c) ---- */
+
+/* An operator creates the agency's seal; it starts INACTIVE. */
+int
+api_seal_create(struct req *r)
+{
+	struct agency ag;
+	struct seal x;
+	struct err e = { 0 };
+	int rc;
+
+	if ((rc = agency_get(r->store, r->cap[0], &ag, &e)) != 0)
+		return http_error(r, rc == 1 ? ERR_NOT_FOUND : ERR_STORE,
+		    e.detail);
+	rc = seal_create(http_pki(r), r->store, r->who.name, &ag, &x, &e);
+	seal_cleanup(&x);
+	if (rc == -1)
+		return http_error(r, e.code, e.detail);
+	return http_json_value(r, 201, json_pack("{s:s, s:s, s:s, s:s}",
+	    "idSubscriber", x.id, "agency", ag.code, "status", x.status,
+	    "serial", x.serial));
+}
+
+int
+api_seal_get(struct req *r)
+{
+	struct agency ag;
+	struct seal x;
+	struct err e = { 0 };
+	int rc;
+
+	if ((rc = agency_get(r->store, r->cap[0], &ag, &e)) != 0 ||
+	    (r->who.agency_id != 0 && r->who.agency_id != ag.id))
+		return http_error(r, rc == -1 ? ERR_STORE : ERR_NOT_FOUND,
+		    e.detail);
+	rc = seal_get(r->store, NULL, ag.id, &x, &e);
+	seal_cleanup(&x);
+	if (rc != 0)
+		return http_error(r, rc == 1 ? ERR_NOT_FOUND : ERR_STORE,
+		    e.detail);
+	return http_json_value(r, 200, json_pack("{s:s, s:s, s:s, s:s}",
+	    "idSubscriber", x.id, "agency", ag.code, "status", x.status,
+	    "serial", x.serial));
+}
+
+/* The client's agency's seal named in the body. */
+static int
+seal_of(struct req *r, json_t *j, struct seal *x)
+{
+	struct err e = { 0 };
+	const char *id = api_str(j, "idSubscriber");
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	buf_init(&x->wrapped, 16);
+	if (id == NULL || (rc = seal_get(r->store, id, r->who.agency_id, x,
+	    &e)) == 1 || strcmp(x->status, "REVOKED") == 0) {
+		bsre_fail(r, 404, 404, r->lang_en ? "idSubscriber: no seal of "
+		    "this agency" : "idSubscriber: segel instansi ini tidak "
+		    "ditemukan");
+		return -1;
+	}
+	if (rc == -1) {
+		http_error(r, ERR_STORE, e.detail);
+		return -1;
+	}
+	return 0;
+}
+
+/* Without totp: the activation code goes to the agency's verifiers.
+ * With it: the seal is ACTIVE. */
+int
+api_seal_activation(struct req *r)
+{
+	struct ra ra;
+	struct seal x;
+	struct err e = { 0 };
+	json_t *j;
+	int ret;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	if (seal_of(r, j, &x) == -1) {
+		json_decref(j);
+		seal_cleanup(&x);
+		return 0;
+	}
+	if (api_str(j, "totp") == NULL) {
+		ret = seal_send_code(ra_of(r, &ra), r->store, &x, "activate", 1,
+		    &e);
+		json_decref(j);
+		seal_cleanup(&x);
+		if (ret == -1)
+			return e.code == ERR_WRONG_STATE ? bsre_fail(r, 409, 409,
+			    r->lang_en ? "The agency has no verifier to receive "
+			    "the code" : "Instansi belum memiliki verifikator "
+			    "penerima kode") : http_error(r, e.code, e.detail);
+		http_wake(r);
+		return http_json_value(r, 200, json_pack("{s:b, s:s, s:s}",
+		    "success", 1, "status", x.status, "message", r->lang_en ?
+		    "The activation code was sent to the agency's verifiers" :
+		    "Kode aktivasi telah dikirim ke verifikator instansi"));
+	}
+	ret = seal_use_code(r->store, &x, "activate", api_str(j, "totp"), 0,
+	    &e) == -1 || seal_set_status(http_pki(r), r->store, r->who.name,
+	    &x, "ACTIVE", &e) == -1 ? -1 : 0;
+	json_decref(j);
+	seal_cleanup(&x);
+	if (ret == -1)
+		return e.code == ERR_WRONG_PASSPHRASE ? bsre_fail(r, 400, 2031,
+		    r->lang_en ? "The code is wrong or expired" : "Kode salah "
+		    "atau kedaluwarsa") : http_error(r, e.code, e.detail);
+	return http_json_value(r, 200, json_pack("{s:b, s:s}", "success", 1,
+	    "status", "ACTIVE"));
+}
+
+int
+api_seal_deactivate(struct req *r)
+{
+	struct seal x;
+	struct err e = { 0 };
+	json_t *j;
+	int rc;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	rc = seal_of(r, j, &x);
+	json_decref(j);
+	if (rc == -1) {
+		seal_cleanup(&x);
+		return 0;
+	}
+	rc = seal_set_status(http_pki(r), r->store, r->who.name, &x,
+	    "INACTIVE", &e);
+	seal_cleanup(&x);
+	if (rc == -1)
+		return http_error(r, e.code, e.detail);
+	return http_json_value(r, 200, json_pack("{s:b, s:s}", "success", 1,
+	    "status", "INACTIVE"));
+}
+
+int
+api_seal_totp(struct req *r)
+{
+	struct ra ra;
+	struct seal x;
+	struct err e = { 0 };
+	json_t *j;
+	double files = 1;
+	int rc;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	if (jnum(j, "data", &files) == -1)
+		files = 1;
+	rc = seal_of(r, j, &x);
+	json_decref(j);
+	if (rc == -1) {
+		seal_cleanup(&x);
+		return 0;
+	}
+	if (strcmp(x.status, "ACTIVE") != 0 || files < 1 || files > MAX_FILES) {
+		seal_cleanup(&x);
+		return bsre_fail(r, 400, 400, files < 1 || files > MAX_FILES ?
+		    (r->lang_en ? "data: the number of files, 1 to 20" :
+		    "data: jumlah berkas, 1 sampai 20") : r->lang_en ?
+		    "The seal is not active" : "Segel belum diaktifkan");
+	}
+	rc = seal_send_code(ra_of(r, &ra), r->store, &x, "seal", (long)files,
+	    &e);
+	seal_cleanup(&x);
+	if (rc == -1)
+		return http_error(r, e.code, e.detail);
+	http_wake(r);
+	return http_json_value(r, 200, json_pack("{s:b, s:s}", "success", 1,
+	    "message", r->lang_en ? "The code was sent to the agency's "
+	    "verifiers" : "Kode telah dikirim ke verifikator instansi"));
+}
+
+int
+api_seal_pdf(struct req *r)
+{
+	struct timespec t0, t1;
+	struct seal x;
+	struct err e = { 0 };
+	struct keys_holder_key *k = NULL;
+	struct cert_rec c;
+	struct pdf_report *rep;
+	json_t *j, *files, *props, *out = NULL, *nat;
+	struct doc *d = NULL;
+	const char *msg;
+	char *enc, detail[300], hex[65];
+	unsigned char md[32];
+	const unsigned char *q;
+	X509 *cert = NULL;
+	size_t i, n = 0;
+	int ret = 0, sealed;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cert_rec_init(&c);
+	memset(&x, 0, sizeof(x));
+	buf_init(&x.wrapped, 16);
+	if ((j = http_json_body(r)) == NULL)
+		goto out;
+	if (seal_of(r, j, &x) == -1)
+		goto out;
+	files = json_object_get(j, "file");
+	props = json_object_get(j, "signatureProperties");
+	n = json_array_size(files);
+	if (strcmp(x.status, "ACTIVE") != 0) {
+		ret = bsre_fail(r, 400, 400, r->lang_en ? "The seal is not "
+		    "active" : "Segel belum diaktifkan");
+		goto out;
+	}
+	if (n == 0 || n > MAX_FILES || (json_array_size(props) > 1 &&
+	    json_array_size(props) != n)) {
+		ret = bsre_fail(r, 400, 400, r->lang_en ? "file: 1 to 20 base64 "
+		    "PDFs, signatureProperties: one or one per file" : "file: 1 "
+		    "sampai 20 PDF base64, signatureProperties: satu atau satu "
+		    "per berkas");
+		goto out;
+	}
+	if ((d = calloc(n, sizeof(*d))) == NULL) {
+		ret = http_error(r, ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		doc_init(&d[i], http_config(r));
+		if (b64(json_string_value(json_array_get(files, i)),
+		    &d[i].raw) == -1 || d[i].raw.len == 0) {
+			ret = bsre_fail(r, 400, 400, r->lang_en ? "file: not a "
+			    "base64 PDF, or empty" : "file: bukan PDF dalam "
+			    "base64, atau kosong");
+			goto out;
+		}
+		d[i].pdf = d[i].raw.data;
+		d[i].len = d[i].raw.len;
+		if (json_array_size(props) > 0 && (msg = v2_props(
+		    json_array_get(props, json_array_size(props) == 1 ? 0 : i),
+		    &d[i], r->lang_en)) != NULL) {
+			ret = bsre_fail(r, 400, 400, msg);
+			goto out;
+		}
+		/* At most one seal per document. */
+		if ((rep = verify(r, d[i].pdf, d[i].len, d[i].o.password,
+		    &e)) == NULL) {
+			ret = bsre_err(r, &e, "");
+			goto out;
+		}
+		nat = pdf_report_json(rep);
+		sealed = seal_present(nat);
+		json_decref(nat);
+		pdf_report_free(rep);
+		if (sealed) {
+			ret = bsre_fail(r, 400, 400, r->lang_en ? "The document "
+			    "already carries an electronic seal" : "Dokumen "
+			    "sudah memiliki segel elektronik");
+			goto out;
+		}
+	}
+	if (seal_use_code(r->store, &x, "seal", api_str(j, "totp"), (long)n,
+	    &e) == -1) {
+		ret = bsre_fail(r, 400, 2031, r->lang_en ? "The code is wrong or "
+		    "expired" : "Kode salah atau kedaluwarsa");
+		goto out;
+	}
+	if (r->store->ops->cert_get(r->store, x.serial, &c, &e) != 0 ||
+	    (q = c.der.data, cert = d2i_X509(NULL, &q, (long)c.der.len)) ==
+	    NULL || (k = seal_open(http_pki(r), &x, &e)) == NULL) {
+		ret = http_error(r, e.code != ERR_OK ? e.code : ERR_INTERNAL,
+		    e.detail);
+		goto out;
+	}
+	out = json_array();
+	for (i = 0; i < n; i++) {
+		size_t cap;
+		d[i].o.name = "Segel Elektronik";
+		if (sign_pdf(http_pki(r), r->store, cert, k, d[i].pdf, d[i].len,
+		    &d[i].o, &d[i].out, &e) == -1) {
+			ret = bsre_err(r, &e, "");
+			goto out;
+		}
+		SHA256(d[i].out.data, d[i].out.len, md);
+		hex_encode(md, sizeof(md), hex, sizeof(hex));
+		snprintf(detail, sizeof(detail), "{\"seal\":\"%s\",\"sha256\":"
+		    "\"%s\",\"level\":\"%s\",\"client\":\"%.80s\"}", x.id, hex,
+		    pdf_level_name(d[i].o.level), r->who.name);
+		if (audit_append(r->store, http_pki(r)->audit_key, r->who.name,
+		    "document.seal", x.id, detail, &e) == -1) {
+			ret = http_error(r, ERR_STORE, e.detail);
+			goto out;
+		}
+		cap = sodium_base64_ENCODED_LEN(d[i].out.len,
+		    sodium_base64_VARIANT_ORIGINAL);
+		if ((enc = malloc(cap)) == NULL) {
+			ret = http_error(r, ERR_INTERNAL, "out of memory");
+			goto out;
+		}
+		sodium_bin2base64(enc, cap, d[i].out.data, d[i].out.len,
+		    sodium_base64_VARIANT_ORIGINAL);
+		json_array_append_new(out, json_string(enc));
+		free(enc);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ret = http_json_value(r, 200, json_pack("{s:I, s:o}", "time",
+	    (json_int_t)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec -
+	    t0.tv_nsec) / 1000000), "file", out));
+	out = NULL;
+out:
+	keys_holder_close(k);
+	X509_free(cert);
+	cert_rec_cleanup(&c);
+	seal_cleanup(&x);
+	json_decref(out);
+	json_decref(j);
+	if (d != NULL)
+		for (i = 0; i < n; i++)
+			doc_cleanup(&d[i]);
+	free(d);
+	return ret;
 }

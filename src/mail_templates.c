@@ -517,6 +517,29 @@ static const struct template {
 	  "only. Never give it to anyone. If you are not signing, ignore this\n"
 	  "message and contact your agency's verifier.\n"
 	  SIGN_EN },
+	{ "seal_code",
+	  "Kode {{what}}: {{code}}",
+	  "Yth. {{verifier_name}},\n"
+	  "\n"
+	  "Kode sekali pakai untuk {{what}} {{agency}} ({{files}} dokumen):\n"
+	  "\n"
+	  "{{code}}\n"
+	  "\n"
+	  "Kode berlaku {{minutes}} menit. Berikan hanya kepada aplikasi\n"
+	  "instansi yang sedang Anda gunakan; jika Anda tidak memintanya,\n"
+	  "abaikan e-mail ini.\n"
+	  SIGN_ID,
+	  "Code for {{what}}: {{code}}",
+	  "Dear {{verifier_name}},\n"
+	  "\n"
+	  "The one-time code for {{what}} of {{agency}} ({{files}} document(s)):\n"
+	  "\n"
+	  "{{code}}\n"
+	  "\n"
+	  "It is valid for {{minutes}} minutes. Give it only to the agency\n"
+	  "application you are using; if you did not ask for it, ignore this\n"
+	  "message.\n"
+	  SIGN_EN },
 };
 
 #define VAR_MAX	32

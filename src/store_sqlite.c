@@ -267,6 +267,28 @@ static const char *migrations[] = {
 	"  used_at BIGINT,"
 	"  created_at BIGINT NOT NULL);"
 	"CREATE INDEX sign_otps_holder ON sign_otps(holder_id, used_at);",
+	/* 6: agency seals */
+	"CREATE TABLE seals ("
+	"  id TEXT PRIMARY KEY,"
+	"  agency_id INTEGER NOT NULL REFERENCES agencies(id),"
+	"  status TEXT NOT NULL,"
+	"  cert_serial TEXT NOT NULL REFERENCES certs(serial),"
+	"  wrapped_key BLOB NOT NULL,"
+	"  activated_at BIGINT,"
+	"  created_at BIGINT NOT NULL,"
+	"  updated_at BIGINT NOT NULL);"
+	"CREATE UNIQUE INDEX seals_live ON seals(agency_id) WHERE status <> "
+	"  'REVOKED';"
+	"CREATE TABLE seal_codes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seal_id TEXT NOT NULL REFERENCES seals(id),"
+	"  purpose TEXT NOT NULL,"
+	"  code_hash TEXT NOT NULL,"
+	"  files INTEGER NOT NULL,"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  expires_at BIGINT NOT NULL,"
+	"  used_at BIGINT,"
+	"  created_at BIGINT NOT NULL);",
 };
 
 enum q {

@@ -329,7 +329,7 @@ static_get(struct req *r)
 
 	if (strlen(r->cap[0]) > 100)
 		return http_error(r, ERR_NOT_FOUND, NULL);
-	snprintf(path, sizeof(path), "/static/%s", r->cap[0]);
+	snprintf(path, sizeof(path), "/static/%.100s", r->cap[0]);
 	return asset(r, path);
 }
 
@@ -536,6 +536,18 @@ const struct route web_routes[] = {
 	  0, "BSrE v2: the holder's certificate chain, leaf first." },
 	{ "POST", "/api/v2/verify/pdf", api_bsre_verify_v2, R_CLIENT,
 	  96u << 20, "BSrE v2: verifies a base64 PDF." },
+	{ "POST", "/api/v1/agencies/*/seal", api_seal_create, R_OPERATOR, 1024,
+	  "Creates the agency's electronic seal (inactive)." },
+	{ "GET", "/api/v1/agencies/*/seal", api_seal_get, R_STAFF, 0,
+	  "The agency's seal and its status." },
+	{ "POST", "/api/v2/seal/get/activation", api_seal_activation, R_CLIENT,
+	  4096, "BSrE v2 seal: activation code, then activation with it." },
+	{ "POST", "/api/v2/seal/revoke/activation", api_seal_deactivate,
+	  R_CLIENT, 4096, "BSrE v2 seal: deactivates the seal." },
+	{ "POST", "/api/v2/seal/get/totp", api_seal_totp, R_CLIENT, 4096,
+	  "BSrE v2 seal: a one-time sealing code to the verifiers." },
+	{ "POST", "/api/v2/seal/pdf", api_seal_pdf, R_CLIENT, 96u << 20,
+	  "BSrE v2 seal: seals documents, at most one seal each." },
 	{ "GET", "/api/user/status/*", api_bsre_status_v1, R_CLIENT, 0,
 	  "BSrE v1: a holder's status by NIK." },
 	{ "POST", "/api/v2/user/check/status", api_bsre_status_v2, R_CLIENT,

@@ -360,6 +360,52 @@ def t_statuses():
     assert st == 400 and j["status_code"] == 2021 and "REVOKE" in j["error"], (st, j)
 
 
+def t_seal():
+    """The agency seal: created inactive, activated with the verifiers'
+    code, a sealing code per batch, at most one seal per document."""
+    a = CTX["admin"]
+    x = expect(http("POST", "/api/v1/agencies/KEMENKEU/seal", token=a), 201)
+    sid = x["idSubscriber"]
+    assert x["status"] == "INACTIVE", x
+    expect(http("POST", "/api/v1/agencies/KEMENKEU/seal", token=a), 409, "conflict")
+    expect(http("POST", "/api/v1/agencies/KEMENKEU/seal", token=CTX["verif.a"]), 403)
+    pdf = b64(mkpdf("Surat segel"))
+    body = {"idSubscriber": sid, "totp": "123456", "file": [pdf],
+            "signatureProperties": [{"tampilan": "INVISIBLE"}]}
+    st, j = http("POST", "/api/v2/seal/pdf", body, basic=CTX["client"])
+    assert st == 400 and "aktif" in j["message"], (st, j)          # not active yet
+    st, j = http("POST", "/api/v2/seal/get/activation", {"idSubscriber": sid}, basic=CTX["other"])
+    assert st == 404, (st, j)                                      # another agency
+    n = len([m for m in H.messages() if m[0] == "verif.a@kemenkeu.go.id" and "aktivasi segel" in m[1]])
+    expect(http("POST", "/api/v2/seal/get/activation", {"idSubscriber": sid}, basic=CTX["client"]), 200)
+    m = wait_mail("verif.a@kemenkeu.go.id", r"aktivasi segel", after=n)
+    code = re.search(r"\b(\d{6})\b", m[2]).group(1)
+    st, j = http("POST", "/api/v2/seal/get/activation", {"idSubscriber": sid, "totp": "000000" if code !=
+                 "000000" else "111111"}, basic=CTX["client"])
+    assert st == 400 and j["status_code"] == 2031, (st, j)
+    j = expect(http("POST", "/api/v2/seal/get/activation", {"idSubscriber": sid, "totp": code},
+                    basic=CTX["client"]), 200)
+    assert j["status"] == "ACTIVE", j
+    expect(http("POST", "/api/v2/seal/get/totp", {"idSubscriber": sid, "data": 1}, basic=CTX["client"]), 200)
+    m = wait_mail("verif.a@kemenkeu.go.id", r"penyegelan")
+    body["totp"] = re.search(r"\b(\d{6})\b", m[2]).group(1)
+    j = expect(http("POST", "/api/v2/seal/pdf", body, basic=CTX["client"]), 200)
+    sealed = base64.b64decode(j["file"][0])
+    o = pdfsig(save("sealed.pdf", sealed))
+    assert "Signature is Valid" in o and "Certificate is Trusted" in o and "Segel Elektronik" in o, o
+    # The code was single use; a new one, but the document already has a seal.
+    expect(http("POST", "/api/v2/seal/pdf", body, basic=CTX["client"]), 400)
+    expect(http("POST", "/api/v2/seal/get/totp", {"idSubscriber": sid, "data": 1}, basic=CTX["client"]), 200)
+    m = wait_mail("verif.a@kemenkeu.go.id", r"penyegelan", after=1)
+    st, j = http("POST", "/api/v2/seal/pdf", {"idSubscriber": sid, "totp": re.search(r"\b(\d{6})\b", m[2])
+                 .group(1), "file": [b64(sealed)], "signatureProperties": [{"tampilan": "INVISIBLE"}]},
+                 basic=CTX["client"])
+    assert st == 400 and "segel" in j["message"].lower(), (st, j)
+    expect(http("POST", "/api/v2/seal/revoke/activation", {"idSubscriber": sid}, basic=CTX["client"]), 200)
+    st, j = http("POST", "/api/v2/seal/get/totp", {"idSubscriber": sid, "data": 1}, basic=CTX["client"])
+    assert st == 400, (st, j)
+
+
 def t_log():
     with sqlite3.connect(os.path.join(D, "sertel.db"), timeout=10) as db:
         n = db.execute("SELECT count(*) FROM audit WHERE action = 'document.sign'").fetchone()[0]
@@ -408,6 +454,8 @@ def main():
         check("[cli] sertel sign B-T, a second visible signature, pdftoppm ink, wrong passphrase",
               t_cli)
         check("[status] RENEW, SUSPEND and REVOKE cannot sign; ISSUE again can", t_statuses)
+        check("[seal] agency seal: inactive, activated by the verifiers' code, sealing code, one seal per "
+              "document, pdfsig valid", t_seal)
         check("[log] every signature logged and audited; no passphrase in any file", t_log)
         check("[audit] the audit chain is intact", t_audit)
     finally:

@@ -51,6 +51,8 @@ static const struct {
 	{ "review_due_soon", { "verifier_name", "applicant_name", "due",
 	    "link" } },
 	{ "sign_totp", { "name", "code", "files", "minutes" } },
+	{ "seal_code", { "verifier_name", "what", "agency", "code", "files",
+	    "minutes" } },
 };
 #define NTEMPLATES	(sizeof(tvars) / sizeof(tvars[0]))
 
