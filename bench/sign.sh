@@ -4,7 +4,10 @@
 # PKCS#7 signature, one process per document) on the same small PDF.
 # Prints docs/s and median latency per PAdES level, cold (the Argon2id
 # unwrap of the holder key each time) and warm (DESIGN §6), and the ratio
-# of sertel's warm B-B rate to pdfsig's. Never asserts on time.
+# of sertel's warm B-B rate to pdfsig's. Then verification of a 4 MiB PDF
+# carrying 8 signatures: `sertel verify` beside `pdfsig` on the same file,
+# one process per run, median of BENCH_VERIFY_RUNS. `openssl speed rsa2048`
+# in the same run says how fast this machine signs. Never asserts on time.
 #
 #   bench/sign.sh                    # against build/sertel
 #   BENCH_COUNT=200 bench/sign.sh
@@ -52,3 +55,39 @@ awk -v w="$warm" -v l="$blt" -v c="$cold" -v r="$ref" 'BEGIN {
 	printf "ratio warm B-LT / pdfsig: %.1f\n", l / r
 	printf "ratio cold B-B / pdfsig:  %.2f\n", c / r
 }'
+
+# ---- verification: 4 MiB, 8 signatures
+RUNS=${BENCH_VERIFY_RUNS:-15}
+/usr/bin/python3 "$ROOT/bench/lib/bigpdf.py" s0.pdf $((4 * 1024 * 1024))
+openssl req -x509 -newkey rsa:2048 -nodes -keyout root.key -out root.pem \
+    -days 30 -subj "/CN=Bench Root" -addext basicConstraints=critical,CA:true \
+    -addext keyUsage=critical,keyCertSign,cRLSign >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -keyout s.key -out s.csr \
+    -subj "/CN=Bench Signer" >/dev/null 2>&1
+printf 'keyUsage=critical,digitalSignature,nonRepudiation\n' > ext
+openssl x509 -req -in s.csr -CA root.pem -CAkey root.key -out s.pem -days 30 \
+    -extfile ext >/dev/null 2>&1
+for i in 1 2 3 4 5 6 7 8; do
+	"$TOOL" sign "s$((i - 1)).pdf" "s$i.pdf" --key s.key --cert s.pem \
+	    --chain root.pem --level B-B
+done
+mkdir vnss
+certutil -N -d sql:vnss --empty-password
+certutil -A -d sql:vnss -n root -t CT,C,C -i root.pem
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+time_runs() {
+	for _ in $(seq 1 "$RUNS"); do
+		s=$(date +%s%N)
+		"$@" >/dev/null 2>&1 || true
+		e=$(date +%s%N)
+		echo $(( (e - s) / 1000000 ))
+	done | median
+}
+"$SERTEL" verify s8.pdf --trust root.pem >/dev/null ||
+	{ echo "bench/sign.sh: sertel verify does not accept the file" >&2; exit 1; }
+ours_ms=$(time_runs "$SERTEL" verify s8.pdf --trust root.pem)
+ref_ms=$(time_runs pdfsig -nssdir sql:vnss s8.pdf)
+echo "# verification of $(wc -c < s8.pdf) bytes with 8 signatures, median of $RUNS runs"
+echo "sertel verify: $ours_ms ms   pdfsig: $ref_ms ms   ratio pdfsig/sertel: $(awk -v a="$ours_ms" -v b="$ref_ms" 'BEGIN { printf "%.2f", b / a }')"
+echo "# this machine: openssl speed rsa2048"
+openssl speed -seconds 2 rsa2048 2>/dev/null | awk '/^rsa 2048/ { print "rsa2048 sign/s: " $6 ", verify/s: " $7 }'
