@@ -13,90 +13,106 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
             -fno-sanitize-recover=undefined
 
-# docs/openapi.json is served by the binary: xxd turns it into C.
+# docs/openapi.json, the holiday seed and web/ are served by the binary:
+# they are turned into C (build/gen/gen_*.c).
 WEB      := $(shell find web -type f -not -name '.*' | LC_ALL=C sort)
-GEN      := build/gen/openapi.c build/gen/holidays.c build/gen/web.c
+GEN      := build/gen/gen_openapi.c build/gen/gen_holidays.c \
+            build/gen/gen_web.c
 SRC      := $(wildcard src/*.c) $(GEN)
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
 HDR      := $(wildcard src/*.h)
 UNIT_SRC := $(wildcard tests/unit/*.c)
+NAMES    := $(notdir $(SRC:.c=.o))
+LIBNAMES := $(filter-out main.o,$(NAMES))
+
+# The test builds (build/test/*, the sanitizer build, the unit tests)
+# have a clock the tests can move (util.c); build/sertel has not.
+TCLOCK   := -DSERTEL_TEST_CLOCK
+
+# Each build flavour compiles every source once into its own folder; the
+# programs of a flavour link the same objects.
+CC_PROD  = $(CC) $(WARN) $(CFLAGS) $(PKG_CF)
+CC_TEST  = $(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF)
+CC_ASAN  = $(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF)
+CC_FUZZ  = clang $(WARN) -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-sanitize-recover=undefined $(PKG_CF)
+
+define objects
+$(1)/%.o: src/%.c $$(HDR) Makefile
+	@mkdir -p $(1)
+	$$($(2)) -c -o $$@ $$<
+
+$(1)/%.o: build/gen/%.c Makefile
+	@mkdir -p $(1)
+	$$($(2)) -c -o $$@ $$<
+endef
+$(eval $(call objects,build/obj/prod,CC_PROD))
+$(eval $(call objects,build/obj/test,CC_TEST))
+$(eval $(call objects,build/obj/asan,CC_ASAN))
+$(eval $(call objects,build/obj/fuzz,CC_FUZZ))
 
 DIR      ?= ./var
 LISTEN   ?= 127.0.0.1:8080
 
 .PHONY: all deps asan run test test-unit test-e2e test-asan bench docs \
-        check-docs fuzz clean
+        check-docs fuzz clean binaries
 
 all: build/sertel
 
 deps:
 	@./scripts/deps.sh
 
-build/gen/openapi.c: docs/openapi.json
+build/gen/gen_openapi.c: docs/openapi.json
 	@mkdir -p build/gen
 	xxd -i docs/openapi.json > $@
 
-build/gen/holidays.c: data/holidays-id.json
+build/gen/gen_holidays.c: data/holidays-id.json
 	@mkdir -p build/gen
 	xxd -i data/holidays-id.json > $@
 
-build/gen/web.c: $(WEB) scripts/embed.sh
+build/gen/gen_web.c: $(WEB) scripts/embed.sh
 	@mkdir -p build/gen
 	sh scripts/embed.sh $@ $(WEB)
 
-build/sertel: $(SRC) $(HDR) Makefile
-	@mkdir -p build
-	$(CC) $(WARN) $(CFLAGS) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
+build/sertel: $(addprefix build/obj/prod/,$(NAMES))
+	@mkdir -p $(@D)
+	$(CC_PROD) -o $@ $^ $(PKG_LIBS)
 
-# The test builds (build/test/sertel, the sanitizer build, the unit
-# tests) have a clock the tests can move (util.c); build/sertel has not.
-TCLOCK   := -DSERTEL_TEST_CLOCK
+build/test/sertel: $(addprefix build/obj/test/,$(NAMES))
+	@mkdir -p $(@D)
+	$(CC_TEST) -o $@ $^ $(PKG_LIBS)
 
-build/test/sertel: $(SRC) $(HDR) Makefile
-	@mkdir -p build/test
-	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
+build/asan/sertel: $(addprefix build/obj/asan/,$(NAMES))
+	@mkdir -p $(@D)
+	$(CC_ASAN) -o $@ $^ $(PKG_LIBS)
 
 # Test tools: one capability driven from the command line.
-build/test/pdftext_tool: tests/tools/pdftext_tool.c $(LIB_SRC) $(HDR) Makefile
-	@mkdir -p build/test
-	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
-	    tests/tools/pdftext_tool.c $(LIB_SRC) $(PKG_LIBS)
+build/test/%_tool: tests/tools/%_tool.c $(addprefix build/obj/test/,$(LIBNAMES))
+	@mkdir -p $(@D)
+	$(CC_TEST) -Isrc -o $@ $^ $(PKG_LIBS)
 
-build/asan/pdftext_tool: tests/tools/pdftext_tool.c $(LIB_SRC) $(HDR) Makefile
-	@mkdir -p build/asan
-	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
-	    tests/tools/pdftext_tool.c $(LIB_SRC) $(PKG_LIBS)
+build/asan/%_tool: tests/tools/%_tool.c $(addprefix build/obj/asan/,$(LIBNAMES))
+	@mkdir -p $(@D)
+	$(CC_ASAN) -Isrc -o $@ $^ $(PKG_LIBS)
 
-build/test/pdfsign_tool: tests/tools/pdfsign_tool.c $(LIB_SRC) $(HDR) Makefile
-	@mkdir -p build/test
-	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
-	    tests/tools/pdfsign_tool.c $(LIB_SRC) $(PKG_LIBS)
+build/test_unit: $(UNIT_SRC) $(addprefix build/obj/test/,$(LIBNAMES))
+	@mkdir -p $(@D)
+	$(CC_TEST) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
 
-build/asan/pdfsign_tool: tests/tools/pdfsign_tool.c $(LIB_SRC) $(HDR) Makefile
-	@mkdir -p build/asan
-	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -Isrc -o $@ \
-	    tests/tools/pdfsign_tool.c $(LIB_SRC) $(PKG_LIBS)
-
-build/asan/sertel: $(SRC) $(HDR) Makefile
-	@mkdir -p build/asan
-	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -o $@ $(SRC) $(PKG_LIBS)
-
-build/test_unit: $(UNIT_SRC) $(LIB_SRC) $(HDR) Makefile
-	@mkdir -p build
-	$(CC) $(WARN) $(CFLAGS) $(TCLOCK) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) \
-	    $(LIB_SRC) $(PKG_LIBS) -lcmocka
-
-build/asan/test_unit: $(UNIT_SRC) $(LIB_SRC) $(HDR) Makefile
-	@mkdir -p build/asan
-	$(CC) $(WARN) $(SAN) $(TCLOCK) $(PKG_CF) -Isrc -o $@ $(UNIT_SRC) \
-	    $(LIB_SRC) $(PKG_LIBS) -lcmocka
+build/asan/test_unit: $(UNIT_SRC) $(addprefix build/obj/asan/,$(LIBNAMES))
+	@mkdir -p $(@D)
+	$(CC_ASAN) -Isrc -o $@ $^ $(PKG_LIBS) -lcmocka
 
 # libFuzzer + ASan + UBSan builds of every parser of outside input.
-build/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) $(HDR) Makefile
-	@mkdir -p build
+build/fuzz_%: tests/fuzz/fuzz_%.c $(addprefix build/obj/fuzz/,$(LIBNAMES))
+	@mkdir -p $(@D)
 	clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=undefined $(PKG_CF) -Isrc -o $@ \
-	    $< $(LIB_SRC) $(PKG_LIBS)
+	    -fno-sanitize-recover=undefined $(PKG_CF) -Isrc -o $@ $^ $(PKG_LIBS)
+
+# Everything the tests run, built in parallel before they start.
+binaries: build/sertel build/test/sertel build/asan/sertel build/test_unit \
+    build/asan/test_unit build/test/pdftext_tool build/test/pdfsign_tool \
+    build/asan/pdftext_tool build/asan/pdfsign_tool build/fuzz_pki \
+    build/fuzz_pdf_text build/fuzz_pdf_verify build/fuzz_pdf_sign
 
 fuzz: build/fuzz_pki build/fuzz_pdf_text build/fuzz_pdf_verify \
     build/fuzz_pdf_sign build/test_unit build/test/pdfsign_tool

@@ -5,7 +5,8 @@
 set -uo pipefail
 mkdir -p build
 log=build/test.log
-make --no-print-directory check-docs test-unit test-e2e test-asan fuzz 2>&1 |
+{ make --no-print-directory -j"$(nproc)" binaries &&
+    make --no-print-directory check-docs test-unit test-e2e test-asan fuzz; } 2>&1 |
     tee "$log"
 rc=${PIPESTATUS[0]}
 passed=$(awk '/^\[  PASSED  \] [0-9]+ test/ { n += $4 }
