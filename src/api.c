@@ -354,3 +354,11 @@ api_client_create(struct req *r)
 	json_decref(j);
 	return http_json_value(r, 201, out);
 }
+
+struct ra *
+api_ra(struct req *r, struct ra *ra)
+{
+	ra->cfg = http_config(r);
+	ra->audit_key = http_pki(r)->audit_key;
+	return ra;
+}

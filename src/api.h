@@ -6,6 +6,7 @@
 #define SERTEL_API_H
 
 #include "http.h"
+#include "ra.h"
 
 int	api_login(struct req *);
 int	api_logout(struct req *);
@@ -73,6 +74,8 @@ int	api_seal_pdf(struct req *);
 
 /* Shared by the API handlers. */
 const char	*api_str(const json_t *, const char *key);
+/* The registration workflow's context for this request. */
+struct ra	*api_ra(struct req *, struct ra *);
 /* Runs the audit row for who's action inside the open transaction. */
 int		 api_audit(struct req *, const char *action, const char *object,
 		    json_t *detail, struct err *);

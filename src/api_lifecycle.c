@@ -18,8 +18,7 @@
 static struct lifecycle *
 lc_of(struct req *r, struct lifecycle *lc)
 {
-	lc->ra.cfg = http_config(r);
-	lc->ra.audit_key = http_pki(r)->audit_key;
+	api_ra(r, &lc->ra);
 	lc->pki = http_pki(r);
 	return lc;
 }

@@ -16,14 +16,6 @@
 #include "holder.h"
 #include "ra.h"
 
-static struct ra *
-ra_of(struct req *r, struct ra *ra)
-{
-	ra->cfg = http_config(r);
-	ra->audit_key = http_pki(r)->audit_key;
-	return ra;
-}
-
 /* Answers an error from e after a rollback; names the field if any. */
 static int
 fail(struct req *r, struct err *e)
@@ -47,7 +39,7 @@ api_app_register(struct req *r)
 		json_decref(j);
 		return 0;
 	}
-	if (ra_register(ra_of(r, &ra), r->store, &r->who, api_str(j, "agency"),
+	if (ra_register(api_ra(r, &ra), r->store, &r->who, api_str(j, "agency"),
 	    api_str(j, "name"), api_str(j, "email"), r->who.role == R_CLIENT ?
 	    "api" : "verifier", r->lang_en, &a, &e) == -1 ||
 	    api_commit(r, &e) == -1) {
@@ -81,7 +73,7 @@ api_app_self(struct req *r)
 		json_decref(j);
 		return 0;
 	}
-	if (ra_register(ra_of(r, &ra), r->store, &anon, api_str(j, "agency"),
+	if (ra_register(api_ra(r, &ra), r->store, &anon, api_str(j, "agency"),
 	    api_str(j, "name"), api_str(j, "email"), "self", r->lang_en, &a,
 	    &e) == -1 || api_commit(r, &e) == -1) {
 		json_decref(j);
@@ -160,7 +152,7 @@ api_app_bulk(struct req *r)
 		r->err_field = "csv";
 		return http_error(r, ERR_VALIDATION, NULL);
 	}
-	ra_of(r, &ra);
+	api_ra(r, &ra);
 	/* One transaction per row: a bad row never costs the good ones. */
 	for (line = text; line != NULL && *line != '\0'; line = next) {
 		lineno++;
@@ -299,7 +291,7 @@ decide(struct req *r, enum ra_event ev)
 		return 0;
 	}
 	if ((rc = ra_get(r->store, &r->who, r->cap[0], &a, &e)) != 0 ||
-	    ra_transition(ra_of(r, &ra), r->store, &a, ev, &r->who, reason,
+	    ra_transition(api_ra(r, &ra), r->store, &a, ev, &r->who, reason,
 	    &e) == -1 || api_commit(r, &e) == -1) {
 		json_decref(j);
 		return r->status ? 0 : fail(r, &e);
@@ -366,7 +358,7 @@ api_activation_submit(struct req *r)
 		json_decref(j);
 		return 0;
 	}
-	if (ra_submit(ra_of(r, &ra), r->store, r->cap[0], j, r->ip, &e) == -1 ||
+	if (ra_submit(api_ra(r, &ra), r->store, r->cap[0], j, r->ip, &e) == -1 ||
 	    api_commit(r, &e) == -1) {
 		json_decref(j);
 		return r->status ? 0 : fail(r, &e);
@@ -389,7 +381,7 @@ api_activation_resend(struct req *r)
 		return 0;
 	email = api_str(j, "email");
 	if (email != NULL && api_begin(r) == 0) {
-		if (ra_resend(ra_of(r, &ra), r->store, email, &e) == -1 ||
+		if (ra_resend(api_ra(r, &ra), r->store, email, &e) == -1 ||
 		    api_commit(r, &e) == -1) {
 			json_decref(j);
 			return r->status ? 0 : fail(r, &e);
@@ -417,7 +409,7 @@ api_bsre_registration(struct req *r)
 		json_decref(j);
 		return 0;
 	}
-	if (ra_register(ra_of(r, &ra), r->store, &r->who, NULL,
+	if (ra_register(api_ra(r, &ra), r->store, &r->who, NULL,
 	    api_str(j, "nama"), api_str(j, "email"), "api", r->lang_en, &a,
 	    &e) == -1 || api_commit(r, &e) == -1) {
 		json_decref(j);
@@ -478,7 +470,7 @@ api_passphrase_set(struct req *r)
 		return http_error(r, ERR_VALIDATION, NULL);
 	}
 	cert_rec_init(&c);
-	ret = holder_set_passphrase(ra_of(r, &ra), http_pki(r), r->store,
+	ret = holder_set_passphrase(api_ra(r, &ra), http_pki(r), r->store,
 	    r->cap[0], pass, &c, &e);
 	/* The passphrase leaves memory with the request: the JSON copy here,
 	 * the body buffer when the request ends. */
@@ -636,7 +628,7 @@ api_holder_revoke(struct req *r)
 		return http_error(r, rc == 1 ? ERR_CERT_NOT_FOUND : ERR_STORE,
 		    e.detail);
 	}
-	rc = holder_check_passphrase(ra_of(r, &ra), r->store, &h, pass, &e);
+	rc = holder_check_passphrase(api_ra(r, &ra), r->store, &h, pass, &e);
 	OPENSSL_cleanse((char *)pass, strlen(pass));
 	json_decref(j);
 	if (rc == -1 || holder_revoke(&ra, http_pki(r), r->store, &h,
@@ -674,7 +666,7 @@ api_app_revoke(struct req *r)
 		return http_error(r, rc == 1 ? ERR_CERT_NOT_FOUND : ERR_STORE,
 		    e.detail);
 	}
-	if (holder_revoke(ra_of(r, &ra), http_pki(r), r->store, &h,
+	if (holder_revoke(api_ra(r, &ra), http_pki(r), r->store, &h,
 	    r->who.name, reason, &e) == -1) {
 		holder_cleanup(&h);
 		return http_error(r, e.code, e.detail);

@@ -33,14 +33,6 @@
 
 #define MAX_FILES	20
 
-static struct ra *
-ra_of(struct req *r, struct ra *ra)
-{
-	ra->cfg = http_config(r);
-	ra->audit_key = http_pki(r)->audit_key;
-	return ra;
-}
-
 /* ---- the answers of the BSrE API when signing fails ---- */
 
 /* v1 and v2 clients read "message" and fall back to "error"; the code
@@ -306,7 +298,7 @@ sign_all(struct req *r, const char *nik, const char *email, const char *pass,
 	    holder_signable(r->store, &h, &e) == -1)
 		goto fail;
 	if (pass != NULL && *pass != '\0') {
-		if (holder_open(ra_of(r, &ra), r->store, &h, pass, &k, &e) ==
+		if (holder_open(api_ra(r, &ra), r->store, &h, pass, &k, &e) ==
 		    -1)
 			goto fail;
 	} else if (totp != NULL && *totp != '\0') {
@@ -560,99 +552,133 @@ v2_props(json_t *p, struct doc *d, int en)
 	return NULL;
 }
 
-int
-api_bsre_sign_v2(struct req *r)
+/*
+ * The documents of a v2 body: file (a base64 string or an array of 1 to
+ * 20) and signatureProperties (none, one for all, or one per file).
+ * Answers the request itself when they are wrong (-1, *d NULL).
+ */
+static int
+v2_docs(struct req *r, json_t *j, struct doc **out, size_t *nout)
 {
-	struct timespec t0, t1;
-	json_t *j, *files, *props, *out = NULL;
-	struct doc *d = NULL;
-	const char *msg, *pass = NULL;
-	char *client = NULL, *enc;
-	size_t i, n;
-	int ret = 0;
+	json_t *files = json_object_get(j, "file");
+	json_t *props = json_object_get(j, "signatureProperties");
+	struct doc *d;
+	const char *msg;
+	size_t i, n, np;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((j = http_json_body(r)) == NULL)
-		return 0;
-	files = json_object_get(j, "file");
-	props = json_object_get(j, "signatureProperties");
+	*out = NULL;
+	*nout = 0;
 	if (json_is_string(files)) {
-		json_t *a = json_array();
-		json_array_append(a, files);
-		json_object_set_new(j, "file", a);
-		files = a;
-	}
-	n = json_array_size(files);
-	if (n == 0 || n > MAX_FILES) {
-		ret = bsre_fail(r, 400, 400, r->lang_en ? "file: 1 to 20 PDFs "
-		    "in base64" : "file: 1 sampai 20 PDF dalam base64");
-		goto out;
+		json_object_set_new(j, "file", json_pack("[O]", files));
+		files = json_object_get(j, "file");
 	}
 	if (json_is_object(props)) {
-		json_t *a = json_array();
-		json_array_append(a, props);
-		json_object_set_new(j, "signatureProperties", a);
-		props = a;
+		json_object_set_new(j, "signatureProperties", json_pack("[O]",
+		    props));
+		props = json_object_get(j, "signatureProperties");
 	}
-	if (json_array_size(props) != 1 && json_array_size(props) != n) {
-		ret = bsre_fail(r, 400, 400, r->lang_en ? "signatureProperties: "
-		    "one for all files or one per file" : "signatureProperties: "
-		    "satu untuk semua berkas atau satu per berkas");
-		goto out;
+	n = json_array_size(files);
+	np = json_array_size(props);
+	if (n == 0 || n > MAX_FILES || (np > 1 && np != n)) {
+		bsre_fail(r, 400, 400, r->lang_en ? "file: 1 to 20 base64 PDFs; "
+		    "signatureProperties: one for all files or one per file" :
+		    "file: 1 sampai 20 PDF base64; signatureProperties: satu "
+		    "untuk semua berkas atau satu per berkas");
+		return -1;
 	}
 	if ((d = calloc(n, sizeof(*d))) == NULL) {
-		ret = http_error(r, ERR_INTERNAL, "out of memory");
-		goto out;
+		http_error(r, ERR_INTERNAL, "out of memory");
+		return -1;
 	}
-	for (i = 0; i < n; i++) {
+	*out = d;
+	*nout = n;
+	for (i = 0; i < n; i++)
 		doc_init(&d[i], http_config(r));
+	for (i = 0; i < n; i++) {
 		if (b64(json_string_value(json_array_get(files, i)),
 		    &d[i].raw) == -1 || d[i].raw.len == 0) {
-			ret = bsre_fail(r, 400, 400, r->lang_en ? "file: not a "
-			    "base64 PDF, or empty" : "file: bukan PDF dalam "
-			    "base64, atau kosong");
-			goto out;
+			bsre_fail(r, 400, 400, r->lang_en ? "file: not a base64 "
+			    "PDF, or empty" : "file: bukan PDF dalam base64, atau "
+			    "kosong");
+			return -1;
 		}
 		d[i].pdf = d[i].raw.data;
 		d[i].len = d[i].raw.len;
-		if ((msg = v2_props(json_array_get(props, json_array_size(
-		    props) == 1 ? 0 : i), &d[i], r->lang_en)) != NULL) {
-			ret = bsre_fail(r, 400, 400, msg);
-			goto out;
+		if (np > 0 && (msg = v2_props(json_array_get(props, np == 1 ? 0 :
+		    i), &d[i], r->lang_en)) != NULL) {
+			bsre_fail(r, 400, 400, msg);
+			return -1;
 		}
 	}
-	if (asprintf(&client, "client:%s", r->who.name) == -1)
-		client = NULL;
-	pass = api_str(j, "passphrase");
-	if (sign_all(r, api_str(j, "nik"), api_str(j, "email"), pass,
-	    api_str(j, "totp"), d, n, client, 0) == -1)
-		goto out;
-	out = json_array();
+	return 0;
+}
+
+static void
+v2_docs_free(struct doc *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; d != NULL && i < n; i++)
+		doc_cleanup(&d[i]);
+	free(d);
+}
+
+/* {time: ms since t0, file: [base64 of each signed document]}. */
+static int
+v2_answer(struct req *r, const struct timespec *t0, struct doc *d, size_t n)
+{
+	struct timespec t1;
+	json_t *out = json_array();
+	char *enc;
+	size_t i, cap;
+
 	for (i = 0; i < n && out != NULL; i++) {
-		size_t cap = sodium_base64_ENCODED_LEN(d[i].out.len,
+		cap = sodium_base64_ENCODED_LEN(d[i].out.len,
 		    sodium_base64_VARIANT_ORIGINAL);
-		if ((enc = malloc(cap)) == NULL)
-			break;
+		if ((enc = malloc(cap)) == NULL) {
+			json_decref(out);
+			return http_error(r, ERR_INTERNAL, "out of memory");
+		}
 		sodium_bin2base64(enc, cap, d[i].out.data, d[i].out.len,
 		    sodium_base64_VARIANT_ORIGINAL);
 		json_array_append_new(out, json_string(enc));
 		free(enc);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ret = http_json_value(r, 200, json_pack("{s:I, s:o}", "time",
-	    (json_int_t)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec -
-	    t0.tv_nsec) / 1000000), "file", out));
-	out = NULL;
+	return http_json_value(r, 200, json_pack("{s:I, s:o}", "time",
+	    (json_int_t)((t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec -
+	    t0->tv_nsec) / 1000000), "file", out));
+}
+
+int
+api_bsre_sign_v2(struct req *r)
+{
+	struct timespec t0;
+	struct doc *d = NULL;
+	const char *pass = NULL;
+	char *client = NULL;
+	size_t n = 0;
+	json_t *j;
+	int ret = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	if (v2_docs(r, j, &d, &n) == -1)
+		goto out;
+	if (asprintf(&client, "client:%s", r->who.name) == -1)
+		client = NULL;
+	pass = api_str(j, "passphrase");
+	if (sign_all(r, api_str(j, "nik"), api_str(j, "email"), pass,
+	    api_str(j, "totp"), d, n, client, 0) == -1)
+		goto out;
+	ret = v2_answer(r, &t0, d, n);
 out:
 	if (pass != NULL)
 		OPENSSL_cleanse((char *)pass, strlen(pass));
 	OPENSSL_cleanse(r->body.data, r->body.len);
-	json_decref(out);
 	json_decref(j);
-	if (d != NULL)
-		for (i = 0; i < n; i++)
-			doc_cleanup(&d[i]);
-	free(d);
+	v2_docs_free(d, n);
 	free(client);
 	return ret;
 }
@@ -1149,7 +1175,7 @@ api_seal_activation(struct req *r)
 		return 0;
 	}
 	if (api_str(j, "totp") == NULL) {
-		ret = seal_send_code(ra_of(r, &ra), r->store, &x, "activate", 1,
+		ret = seal_send_code(api_ra(r, &ra), r->store, &x, "activate", 1,
 		    &e);
 		json_decref(j);
 		seal_cleanup(&x);
@@ -1229,7 +1255,7 @@ api_seal_totp(struct req *r)
 		    "data: jumlah berkas, 1 sampai 20") : r->lang_en ?
 		    "The seal is not active" : "Segel belum diaktifkan");
 	}
-	rc = seal_send_code(ra_of(r, &ra), r->store, &x, "seal", (long)files,
+	rc = seal_send_code(api_ra(r, &ra), r->store, &x, "seal", (long)files,
 	    &e);
 	seal_cleanup(&x);
 	if (rc == -1)
@@ -1243,16 +1269,15 @@ api_seal_totp(struct req *r)
 int
 api_seal_pdf(struct req *r)
 {
-	struct timespec t0, t1;
+	struct timespec t0;
 	struct seal x;
 	struct err e = { 0 };
 	struct keys_holder_key *k = NULL;
 	struct cert_rec c;
 	struct pdf_report *rep;
-	json_t *j, *files, *props, *out = NULL, *nat;
+	json_t *j, *nat;
 	struct doc *d = NULL;
-	const char *msg;
-	char *enc, detail[300], hex[65];
+	char detail[300], hex[65];
 	unsigned char md[32];
 	const unsigned char *q;
 	X509 *cert = NULL;
@@ -1263,48 +1288,17 @@ api_seal_pdf(struct req *r)
 	cert_rec_init(&c);
 	memset(&x, 0, sizeof(x));
 	buf_init(&x.wrapped, 16);
-	if ((j = http_json_body(r)) == NULL)
+	if ((j = http_json_body(r)) == NULL || seal_of(r, j, &x) == -1)
 		goto out;
-	if (seal_of(r, j, &x) == -1)
-		goto out;
-	files = json_object_get(j, "file");
-	props = json_object_get(j, "signatureProperties");
-	n = json_array_size(files);
 	if (strcmp(x.status, "ACTIVE") != 0) {
 		ret = bsre_fail(r, 400, 400, r->lang_en ? "The seal is not "
 		    "active" : "Segel belum diaktifkan");
 		goto out;
 	}
-	if (n == 0 || n > MAX_FILES || (json_array_size(props) > 1 &&
-	    json_array_size(props) != n)) {
-		ret = bsre_fail(r, 400, 400, r->lang_en ? "file: 1 to 20 base64 "
-		    "PDFs, signatureProperties: one or one per file" : "file: 1 "
-		    "sampai 20 PDF base64, signatureProperties: satu atau satu "
-		    "per berkas");
+	if (v2_docs(r, j, &d, &n) == -1)
 		goto out;
-	}
-	if ((d = calloc(n, sizeof(*d))) == NULL) {
-		ret = http_error(r, ERR_INTERNAL, "out of memory");
-		goto out;
-	}
+	/* At most one seal per document. */
 	for (i = 0; i < n; i++) {
-		doc_init(&d[i], http_config(r));
-		if (b64(json_string_value(json_array_get(files, i)),
-		    &d[i].raw) == -1 || d[i].raw.len == 0) {
-			ret = bsre_fail(r, 400, 400, r->lang_en ? "file: not a "
-			    "base64 PDF, or empty" : "file: bukan PDF dalam "
-			    "base64, atau kosong");
-			goto out;
-		}
-		d[i].pdf = d[i].raw.data;
-		d[i].len = d[i].raw.len;
-		if (json_array_size(props) > 0 && (msg = v2_props(
-		    json_array_get(props, json_array_size(props) == 1 ? 0 : i),
-		    &d[i], r->lang_en)) != NULL) {
-			ret = bsre_fail(r, 400, 400, msg);
-			goto out;
-		}
-		/* At most one seal per document. */
 		if ((rep = verify(r, d[i].pdf, d[i].len, d[i].o.password,
 		    &e)) == NULL) {
 			ret = bsre_err(r, &e, "");
@@ -1334,10 +1328,8 @@ api_seal_pdf(struct req *r)
 		    e.detail);
 		goto out;
 	}
-	out = json_array();
 	for (i = 0; i < n; i++) {
-		size_t cap;
-		d[i].o.name = "Segel Elektronik";
+		d[i].o.name = SEAL_OU;
 		if (sign_pdf(http_pki(r), r->store, cert, k, d[i].pdf, d[i].len,
 		    &d[i].o, &d[i].out, &e) == -1) {
 			ret = bsre_err(r, &e, "");
@@ -1353,32 +1345,14 @@ api_seal_pdf(struct req *r)
 			ret = http_error(r, ERR_STORE, e.detail);
 			goto out;
 		}
-		cap = sodium_base64_ENCODED_LEN(d[i].out.len,
-		    sodium_base64_VARIANT_ORIGINAL);
-		if ((enc = malloc(cap)) == NULL) {
-			ret = http_error(r, ERR_INTERNAL, "out of memory");
-			goto out;
-		}
-		sodium_bin2base64(enc, cap, d[i].out.data, d[i].out.len,
-		    sodium_base64_VARIANT_ORIGINAL);
-		json_array_append_new(out, json_string(enc));
-		free(enc);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ret = http_json_value(r, 200, json_pack("{s:I, s:o}", "time",
-	    (json_int_t)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec -
-	    t0.tv_nsec) / 1000000), "file", out));
-	out = NULL;
+	ret = v2_answer(r, &t0, d, n);
 out:
 	keys_holder_close(k);
 	X509_free(cert);
 	cert_rec_cleanup(&c);
 	seal_cleanup(&x);
-	json_decref(out);
 	json_decref(j);
-	if (d != NULL)
-		for (i = 0; i < n; i++)
-			doc_cleanup(&d[i]);
-	free(d);
+	v2_docs_free(d, n);
 	return ret;
 }
