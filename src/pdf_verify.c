@@ -1246,8 +1246,11 @@ certs_parse(const struct derlist *d)
 		p = d->p[i];
 		if ((x = d2i_X509(NULL, &p, (long)d->len[i])) == NULL)
 			continue;
-		if (!X509_add_cert(sk, x, X509_ADD_FLAG_NO_DUP))
-			X509_free(x);
+		/* With NO_DUP a duplicate is not taken (and not freed):
+		 * take a reference either way and drop ours. */
+		X509_add_cert(sk, x, X509_ADD_FLAG_UP_REF |
+		    X509_ADD_FLAG_NO_DUP);
+		X509_free(x);
 	}
 	ERR_clear_error();
 	return sk;
