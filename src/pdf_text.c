@@ -3085,7 +3085,9 @@ lines_build(const struct collector *c, struct text *t, struct err *e)
 			goto out;
 		}
 	}
-	qsort(t->l, t->nl, sizeof(t->l[0]), cmp_lines);
+	/* qsort's pointer must not be NULL, even for no lines (C17 7.22.5). */
+	if (t->nl > 0)
+		qsort(t->l, t->nl, sizeof(t->l[0]), cmp_lines);
 	rc = 0;
 out:
 	free(r);
