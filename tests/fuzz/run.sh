@@ -34,6 +34,9 @@ mkdir -p text-corpus
 printf 'BT /F1 12 Tf 72 700 Td (#ttd#) Tj ET' > text-corpus/seed1
 printf 'BT /F1 12 Tf 1 0 0 1 72 700 Tm [(#)-20(t)5(td#)] TJ T* (x) Tj ET' \
     > text-corpus/seed2
+# Inputs that once failed stay in the corpus.
+echo QlQgL0YxIDEyIFRmIEogVCp4KCApIFRqKV1KIFQqAQAAAAAAAAAgKHgpIERqIEVU |
+    base64 -d > text-corpus/regress-qsort-no-lines
 "$ROOT/build/fuzz_pdf_text" -max_total_time="$SECS" -rss_limit_mb=2048 \
     -print_final_stats=1 text-corpus 2>&1 | tail -n 12
 
