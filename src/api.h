@@ -72,6 +72,18 @@ int	api_seal_deactivate(struct req *);
 int	api_seal_totp(struct req *);
 int	api_seal_pdf(struct req *);
 
+/* api_complaint.c: complaints (S4) */
+int	api_complaint_file(struct req *);
+int	api_complaint_status(struct req *);
+int	api_complaint_record(struct req *);
+int	api_complaint_list(struct req *);
+int	api_complaint_get(struct req *);
+int	api_complaint_attachment(struct req *);
+int	api_complaint_assign(struct req *);
+int	api_complaint_reply(struct req *);
+int	api_complaint_close(struct req *);
+int	api_complaint_report(struct req *);
+
 /* Shared by the API handlers. */
 const char	*api_str(const json_t *, const char *key);
 /* The registration workflow's context for this request. */

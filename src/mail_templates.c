@@ -540,6 +540,112 @@ static const struct template {
 	  "application you are using; if you did not ask for it, ignore this\n"
 	  "message.\n"
 	  SIGN_EN },
+	{ "complaint_received",
+	  "Pengaduan Anda diterima: {{ticket}}",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Terima kasih. Pengaduan Anda telah kami terima dan dicatat dengan\n"
+	  "nomor tiket {{ticket}}. Kami akan menanggapinya paling lambat\n"
+	  "{{due}} (satu hari kerja).\n"
+	  "\n"
+	  "Status dan tanggapan atas pengaduan Anda dapat dilihat melalui\n"
+	  "tautan pribadi berikut:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Jangan bagikan tautan ini: siapa pun yang memilikinya dapat membaca\n"
+	  "tanggapan atas pengaduan Anda. Sebutkan nomor tiket bila Anda\n"
+	  "menghubungi kami melalui telepon 183 atau saluran lain.\n"
+	  "\n"
+	  "Layanan ini tidak dipungut biaya apa pun. Kami tidak pernah meminta\n"
+	  "pembayaran, kata sandi, passphrase, atau kode OTP.\n"
+	  SIGN_ID,
+	  "Your complaint was received: {{ticket}}",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Thank you. We have received your complaint and recorded it under\n"
+	  "ticket number {{ticket}}. We will answer it by {{due}} (one working\n"
+	  "day).\n"
+	  "\n"
+	  "You can follow its status and our answers through this private\n"
+	  "link:\n"
+	  "\n"
+	  "{{link}}\n"
+	  "\n"
+	  "Do not share the link: anyone who has it can read the answers to\n"
+	  "your complaint. Quote the ticket number when you contact us by\n"
+	  "phone (183) or another channel.\n"
+	  "\n"
+	  "This service is free of charge. We never ask for payment, passwords,\n"
+	  "passphrases or OTP codes.\n"
+	  SIGN_EN },
+
+	{ "complaint_reply",
+	  "Tanggapan atas pengaduan {{ticket}}",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Berikut tanggapan kami atas pengaduan Anda dengan nomor tiket\n"
+	  "{{ticket}}:\n"
+	  "\n"
+	  "{{reply}}\n"
+	  "\n"
+	  "Bila masih ada yang perlu disampaikan, hubungi kami dengan\n"
+	  "menyebutkan nomor tiket tersebut; tanggapan ini juga dapat dilihat\n"
+	  "melalui tautan status yang kami kirim saat pengaduan diterima.\n"
+	  SIGN_ID,
+	  "Our answer to complaint {{ticket}}",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "This is our answer to your complaint with ticket number {{ticket}}:\n"
+	  "\n"
+	  "{{reply}}\n"
+	  "\n"
+	  "If there is more you want to tell us, contact us quoting the ticket\n"
+	  "number; this answer can also be read through the status link we\n"
+	  "sent when your complaint was received.\n"
+	  SIGN_EN },
+
+	{ "complaint_closed",
+	  "Pengaduan {{ticket}} ditutup",
+	  "Yth. {{name}},\n"
+	  "\n"
+	  "Pengaduan Anda dengan nomor tiket {{ticket}} telah ditutup:\n"
+	  "\n"
+	  "{{reason}}\n"
+	  "\n"
+	  "Bila masalah Anda belum terselesaikan, sampaikan pengaduan baru\n"
+	  "dengan menyebutkan nomor tiket tersebut.\n"
+	  SIGN_ID,
+	  "Complaint {{ticket}} is closed",
+	  "Dear {{name}},\n"
+	  "\n"
+	  "Your complaint with ticket number {{ticket}} is now closed:\n"
+	  "\n"
+	  "{{reason}}\n"
+	  "\n"
+	  "If your problem is not solved, file a new complaint quoting that\n"
+	  "ticket number.\n"
+	  SIGN_EN },
+
+	{ "complaint_assigned",
+	  "Pengaduan {{ticket}} ditugaskan kepada Anda, batas {{due}}",
+	  "Yth. {{staff_name}},\n"
+	  "\n"
+	  "Pengaduan dengan nomor tiket {{ticket}} (kategori {{category}})\n"
+	  "ditugaskan kepada Anda. Tanggapi paling lambat {{due}} (satu hari\n"
+	  "kerja sejak pengaduan diterima):\n"
+	  "\n"
+	  "{{link}}\n"
+	  SIGN_ID,
+	  "Complaint {{ticket}} is assigned to you, due {{due}}",
+	  "Dear {{staff_name}},\n"
+	  "\n"
+	  "The complaint with ticket number {{ticket}} (category {{category}})\n"
+	  "is assigned to you. Answer it by {{due}} (one working day after it\n"
+	  "was received):\n"
+	  "\n"
+	  "{{link}}\n"
+	  SIGN_EN },
 };
 
 #define VAR_MAX	32

@@ -14,13 +14,16 @@
  * count for nothing yet); how many are overdue (open past their due
  * time); the share finished within one working day out of those that
  * finished or are overdue; the median working hours to finish. The
- * overdue list and the late finished ones are listed by id.
+ * overdue list and the late finished ones are listed by id. The answer
+ * times of the complaints received in the same days (S4) come with it
+ * (complaint.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "complaint.h"
 #include "holidays.h"
 #include "sla.h"
 
@@ -174,6 +177,7 @@ json_t *
 sla_report(struct store *s, long agency_id, const char *from, const char *to,
     struct err *e)
 {
+	struct complaint_times ct;
 	struct ctx c;
 	long long f, t;
 	json_t *out = NULL, *all;
@@ -188,6 +192,11 @@ sla_report(struct store *s, long agency_id, const char *from, const char *to,
 	}
 	memset(&c, 0, sizeof(c));
 	c.now = now_utc();
+	/* S4: the complaints received in the same days, and how soon they
+	 * were answered (before the calendar is held: it takes it too). */
+	if (complaint_answer_times(s, agency_id, f, t + 86400, c.now, &ct,
+	    e) == -1)
+		return NULL;
 	c.agencies = json_array();
 	c.overdue = json_array();
 	c.cal = holidays_acquire();
@@ -205,10 +214,10 @@ sla_report(struct store *s, long agency_id, const char *from, const char *to,
 			err_set(e, ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	out = json_pack("{s:s, s:s, s:s, s:I, s:o, s:O, s:O}", "from", from,
-	    "to", to, "time_zone", "Asia/Jakarta", "generated_at",
+	out = json_pack("{s:s, s:s, s:s, s:I, s:o, s:O, s:O, s:o}", "from",
+	    from, "to", to, "time_zone", "Asia/Jakarta", "generated_at",
 	    (json_int_t)c.now, "overall", all, "agencies", c.agencies,
-	    "late", c.overdue);
+	    "late", c.overdue, "complaints", complaint_times_json(&ct));
 	if (out == NULL)
 		err_set(e, ERR_INTERNAL, "out of memory");
 out:

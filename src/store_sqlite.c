@@ -289,6 +289,46 @@ static const char *migrations[] = {
 	"  expires_at BIGINT NOT NULL,"
 	"  used_at BIGINT,"
 	"  created_at BIGINT NOT NULL);",
+	/* 7: complaints (S4) */
+	"CREATE TABLE complaints ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket TEXT NOT NULL UNIQUE,"
+	"  day INTEGER NOT NULL,"		/* YYYYMMDD, Asia/Jakarta */
+	"  seq INTEGER NOT NULL,"
+	"  token_hash TEXT NOT NULL UNIQUE,"	/* SHA-256 of the status link */
+	"  channel TEXT NOT NULL,"
+	"  category TEXT NOT NULL,"
+	"  agency_id INTEGER REFERENCES agencies(id),"
+	"  name TEXT NOT NULL,"
+	"  email TEXT,"
+	"  phone TEXT,"
+	"  handle TEXT,"
+	"  body TEXT NOT NULL,"
+	"  lang TEXT NOT NULL DEFAULT 'id',"
+	"  status TEXT NOT NULL,"
+	"  assigned_to INTEGER REFERENCES users(id),"
+	"  attachment BLOB,"
+	"  attachment_type TEXT,"
+	"  attachment_len BIGINT,"
+	"  due_at BIGINT NOT NULL,"
+	"  first_answer_at BIGINT,"
+	"  closed_at BIGINT,"
+	"  close_reason TEXT,"
+	"  created_by TEXT NOT NULL,"
+	"  created_at BIGINT NOT NULL,"
+	"  updated_at BIGINT NOT NULL,"
+	"  UNIQUE (day, seq));"
+	"CREATE INDEX complaints_desk ON complaints(agency_id, status, due_at);"
+	"CREATE INDEX complaints_received ON complaints(created_at);"
+	"CREATE TABLE complaint_replies ("
+	"  id INTEGER PRIMARY KEY,"
+	"  complaint_id INTEGER NOT NULL REFERENCES complaints(id),"
+	"  body TEXT NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  emailed INTEGER NOT NULL,"
+	"  created_at BIGINT NOT NULL);"
+	"CREATE INDEX complaint_replies_of ON complaint_replies(complaint_id, "
+	"  id);",
 };
 
 enum q {

@@ -32,6 +32,7 @@ static const struct {
 	{ "audit", run_audit_tests },
 	{ "lint", run_lint_tests },
 	{ "issue", run_issue_tests },
+	{ "complaint", run_complaint_tests },
 };
 
 int

@@ -53,6 +53,11 @@ static const struct {
 	{ "sign_totp", { "name", "code", "files", "minutes" } },
 	{ "seal_code", { "verifier_name", "what", "agency", "code", "files",
 	    "minutes" } },
+	{ "complaint_received", { "name", "ticket", "due", "link" } },
+	{ "complaint_reply", { "name", "ticket", "reply" } },
+	{ "complaint_closed", { "name", "ticket", "reason" } },
+	{ "complaint_assigned", { "staff_name", "ticket", "category", "due",
+	    "link" } },
 };
 #define NTEMPLATES	(sizeof(tvars) / sizeof(tvars[0]))
 

@@ -39,6 +39,7 @@ int	run_multipart_tests(void);
 int	run_pdf_text_tests(void);
 int	run_pdf_verify_tests(void);
 int	run_pdf_sign_tests(void);
+int	run_complaint_tests(void);
 
 /* Creates a fresh directory /tmp/sertel-unit-XXXXXX into out. */
 int	unit_tmpdir(char *out, size_t outsz);
