@@ -38,6 +38,7 @@
 #include "holidays.h"
 #include "image.h"
 #include "mail.h"
+#include "ra.h"
 #include "outbox.h"
 #include "sla.h"
 
@@ -125,16 +126,6 @@ wib_ymd(long long t)
 	gmtime_r(&j, &tm);
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 +
 	    tm.tm_mday;
-}
-
-static void
-fmt_wib(long long t, char *out, size_t n)
-{
-	struct tm tm;
-	time_t j = (time_t)(t + 7 * 3600);
-
-	gmtime_r(&j, &tm);
-	strftime(out, n, "%Y-%m-%d %H:%M WIB", &tm);
 }
 
 /* ---- input checks ---- */
@@ -428,7 +419,7 @@ file_tx(struct complaints *cx, struct store *s, const struct principal *who,
 		goto out;
 	snprintf(url, urlsz, "%s/pengaduan/status/%s", cx->cfg->base_url, tok);
 	if (email != NULL) {
-		fmt_wib(c->due_at, due, sizeof(due));
+		ra_fmt_wib(c->due_at, due, sizeof(due));
 		v = json_pack("{s:s, s:s, s:s, s:s}", "name", in->name,
 		    "ticket", c->ticket, "due", due, "link", url);
 		rc = v == NULL ? err_set(e, ERR_INTERNAL, "out of memory") :
@@ -662,7 +653,7 @@ complaint_assign(struct complaints *cx, struct store *s,
 	c->assigned_to = u.id;
 	snprintf(c->assignee, sizeof(c->assignee), "%s", u.username);
 	/* The staff user is told; staff mail is Indonesian, as ra.c's. */
-	fmt_wib(c->due_at, due, sizeof(due));
+	ra_fmt_wib(c->due_at, due, sizeof(due));
 	snprintf(link, sizeof(link), "%s/petugas/pengaduan/%s",
 	    cx->cfg->base_url, c->ticket);
 	v = json_pack("{s:s, s:s, s:s, s:s, s:s}", "staff_name", u.name,

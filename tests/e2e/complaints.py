@@ -10,10 +10,10 @@ A real SMTP server (aiosmtpd), the registry simulator and `sertel serve`
 on loopback; the test build's clock is moved so that answers take
 known working hours.
 """
-import base64, calendar, os, re, sqlite3, time
+import base64, os, re, sqlite3
 
 import harness as H
-from harness import CTX, D, check, expect, http, relogin, set_clock, sx, t_setup, t_staff, wait_mail
+from harness import CTX, D, at, check, expect, http, set_clock, sx, t_setup, t_staff, wait_mail, wib
 
 PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
@@ -23,15 +23,6 @@ CITIZEN = "warga.pelapor@example.id"
 VISITOR = "visitor@example.org"
 
 
-def wib(y, mo, d, h=0, mi=0):
-    return calendar.timegm((y, mo, d, h, mi, 0)) - 7 * 3600
-
-
-def at(y, mo, d, h=0, mi=0):
-    """Moves the clock; staff sessions do not survive the jump."""
-    set_clock(wib(y, mo, d, h, mi))
-    relogin()
-    time.sleep(0.5)
 
 
 def rows(sql, *args):

@@ -11,7 +11,7 @@ The test build's clock (SERTEL_TEST_CLOCK_FILE, util.c) is shared by
 every process started here: set_clock() moves it, now() reads it, and
 TOTP codes follow it.
 """
-import base64, email, email.policy, hashlib, hmac, json, os, re
+import base64, calendar, email, email.policy, hashlib, hmac, json, os, re
 import shutil, signal, socket, struct, subprocess, sys, tempfile
 import time, traceback, urllib.error, urllib.parse, urllib.request
 
@@ -38,6 +38,19 @@ def set_clock(epoch):
 
 def now():
     return time.time() + OFFSET
+
+
+def wib(y, mo, d, h=0, mi=0):
+    """A time in Asia/Jakarta (UTC+7, no daylight saving) as UTC seconds."""
+    return calendar.timegm((y, mo, d, h, mi, 0)) - 7 * 3600
+
+
+def at(y, mo, d, h=0, mi=0, settle=1.2):
+    """Moves every process's clock to that WIB time; staff sessions do not
+    survive the jump, so they log in again; the workers get a moment."""
+    set_clock(wib(y, mo, d, h, mi))
+    relogin()
+    time.sleep(settle)
 
 
 def free_port():

@@ -22,22 +22,13 @@ lifecycle arrives exactly once; the production build ignores the clock.
 import calendar, csv, io, json, os, re, sqlite3, subprocess, time
 
 import harness as H
-from harness import (BASE, CTX, D, PEOPLE, T, activation, check, email_of, expect, http, link_token,
-                     messages, register, relogin, set_clock, sx, t_setup, t_staff, v2_status, wait_mail,
+from harness import (BASE, CTX, D, PEOPLE, T, activation, at, check, email_of, expect, http, link_token, wib,
+                     messages, register, set_clock, sx, t_setup, t_staff, v2_status, wait_mail,
                      wait_status)
 
 SECRETS = []
 
 
-def wib(y, mo, d, h=0, mi=0):
-    return calendar.timegm((y, mo, d, h, mi, 0)) - 7 * 3600
-
-
-def at(y, mo, d, h=0, mi=0):
-    """Moves the clock and gives the workers a moment to notice."""
-    set_clock(wib(y, mo, d, h, mi))
-    relogin()
-    time.sleep(1.2)
 
 
 def near(got, want):
