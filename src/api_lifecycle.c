@@ -11,6 +11,7 @@
 
 #include "agency.h"
 #include "api.h"
+#include "audit.h"
 #include "holidays.h"
 #include "lifecycle.h"
 #include "sla.h"
@@ -364,4 +365,125 @@ api_sla_report(struct req *r)
 	rc = http_bytes(r, 200, "text/csv; charset=utf-8", csv.data, csv.len);
 	buf_cleanup(&csv);
 	return rc;
+}
+
+/* ---- the operator's views: the audit log and statistics ---- */
+
+struct audit_page {
+	json_t	*rows;
+};
+
+static int
+audit_row_cb(void *arg, const struct srow *r)
+{
+	struct audit_page *p = arg;
+	json_t *d = json_loads(srow_text(r, 5), 0, NULL);
+
+	return json_array_append_new(p->rows, json_pack("{s:I, s:s, s:s, s:s, "
+	    "s:s, s:o}", "id", (json_int_t)srow_int(r, 0), "ts", srow_text(r,
+	    1), "actor", srow_text(r, 2), "action", srow_text(r, 3), "object",
+	    srow_text(r, 4), "detail", d != NULL ? d : json_string(srow_text(r,
+	    5)))) == 0 ? 0 : -1;
+}
+
+/*
+ * The audit log, newest first, searchable by action (prefix), actor,
+ * object and a text in the detail; ?before=ID pages back. With
+ * ?verify=1 the whole chain is checked too (audit_verify).
+ */
+int
+api_audit_list(struct req *r)
+{
+	struct audit_page p = { json_array() };
+	struct err e = { 0 };
+	const char *q = http_arg(r, "q"), *act = http_arg(r, "action"),
+	    *actor = http_arg(r, "actor"), *obj = http_arg(r, "object"),
+	    *bs = http_arg(r, "before"), *ls = http_arg(r, "limit");
+	long before = 0, limit = 100, rows = 0, bad = 0;
+	char like[300], alike[100];
+	json_t *out;
+
+	if ((bs != NULL && parse_long(bs, 1, 1L << 62, &before) == -1) ||
+	    (ls != NULL && parse_long(ls, 1, 1000, &limit) == -1) ||
+	    (q != NULL && strlen(q) > 200) || (act != NULL && strlen(act) > 60)) {
+		json_decref(p.rows);
+		r->err_field = bs != NULL && before == 0 ? "before" : "limit";
+		return http_error(r, ERR_VALIDATION, NULL);
+	}
+	snprintf(like, sizeof(like), "%%%s%%", q != NULL ? q : "");
+	snprintf(alike, sizeof(alike), "%s%%", act != NULL ? act : "");
+	if (p.rows == NULL || store_q(r->store, "SELECT id, ts, actor, action, "
+	    "object, detail FROM audit WHERE (? = 0 OR id < ?) AND action LIKE "
+	    "? AND (? IS NULL OR actor = ?) AND (? IS NULL OR object = ?) AND "
+	    "(? IS NULL OR detail LIKE ? OR object LIKE ?) ORDER BY id DESC "
+	    "LIMIT ?", audit_row_cb, &p, &e, SV_I(before), SV_I(before),
+	    SV_S(alike), SV_S(actor), SV_S(actor), SV_S(obj), SV_S(obj), SV_S(q),
+	    SV_S(like), SV_S(like), SV_I(limit)) == -1) {
+		json_decref(p.rows);
+		return http_error(r, ERR_STORE, e.detail);
+	}
+	out = json_pack("{s:o}", "rows", p.rows);
+	if (http_arg(r, "verify") != NULL && strcmp(http_arg(r, "verify"),
+	    "1") == 0) {
+		int rc = audit_verify(r->store, http_pki(r)->audit_key, &rows,
+		    &bad, &e);
+		json_object_set_new(out, "chain", json_pack("{s:b, s:I, s:I, "
+		    "s:s}", "intact", rc == 0, "rows", (json_int_t)rows,
+		    "first_bad_row", (json_int_t)bad, "detail", rc == 0 ? "" :
+		    e.detail));
+	}
+	return http_json_value(r, 200, out);
+}
+
+static int
+pair_cb(void *arg, const struct srow *r)
+{
+	json_t *o = arg;
+
+	return json_array_append_new(o, json_pack("{s:s, s:s, s:I}", "key",
+	    srow_text(r, 0), "group", srow_text(r, 1), "count",
+	    (json_int_t)srow_int(r, 2))) == 0 ? 0 : -1;
+}
+
+/*
+ * The dashboard's numbers for a date range: applications per day (the
+ * day their data was complete, WIB), certificates by holder status and
+ * agency now. A verifier sees his own agency.
+ */
+int
+api_stats(struct req *r)
+{
+	struct err e = { 0 };
+	long long f, t;
+	long ag = r->who.agency_id;
+	json_t *days = json_array(), *certs = json_array();
+
+	if (sla_parse_date(http_arg(r, "from"), &f) == -1 ||
+	    sla_parse_date(http_arg(r, "to"), &t) == -1 || t < f ||
+	    t - f > 3660LL * 86400) {
+		json_decref(days);
+		json_decref(certs);
+		r->err_field = "from";
+		return http_error(r, ERR_VALIDATION, NULL);
+	}
+	if (days == NULL || certs == NULL || store_q(r->store, "SELECT "
+	    "date(a.data_complete_at + 25200, 'unixepoch'), g.code, count(*) "
+	    "FROM applications a JOIN agencies g ON g.id = a.agency_id WHERE "
+	    "a.data_complete_at >= ? AND a.data_complete_at < ? AND a.status "
+	    "<> 'CANCELLED' AND (? = 0 OR a.agency_id = ?) GROUP BY 1, 2 ORDER "
+	    "BY 1, 2", pair_cb, days, &e, SV_I(f), SV_I(t + 86400), SV_I(ag),
+	    SV_I(ag)) == -1 || store_q(r->store, "SELECT CASE WHEN c.revoked = "
+	    "1 THEN 'REVOKE' WHEN c.not_after <= ? THEN 'EXPIRED' ELSE h.status "
+	    "END, g.code, count(*) FROM holders h JOIN applications a ON a.id = "
+	    "h.application_id JOIN agencies g ON g.id = a.agency_id JOIN certs "
+	    "c ON c.serial = h.cert_serial WHERE (? = 0 OR a.agency_id = ?) "
+	    "GROUP BY 1, 2 ORDER BY 2, 1", pair_cb, certs, &e, SV_I(now_utc()),
+	    SV_I(ag), SV_I(ag)) == -1) {
+		json_decref(days);
+		json_decref(certs);
+		return http_error(r, ERR_STORE, e.detail);
+	}
+	return http_json_value(r, 200, json_pack("{s:s, s:s, s:o, s:o}", "from",
+	    http_arg(r, "from"), "to", http_arg(r, "to"),
+	    "applications_per_day", days, "certificates_by_status", certs));
 }

@@ -420,6 +420,28 @@ def t_free():
     assert not [p for p in paths if re.search(r"pay|bayar|billing|invoice", p)], paths
 
 
+def t_operator():
+    """The operator's views: the audit log searched and checked, and the
+    dashboard's numbers."""
+    j = expect(http("GET", "/api/v1/audit?action=holder.&verify=1&limit=500", token=CTX["admin"]), 200)
+    acts = {r["action"] for r in j["rows"]}
+    assert {"holder.renewed", "holder.expire", "holder.unsuspend", "holder.suspend"} <= acts, acts
+    assert j["chain"]["intact"] is True and j["chain"]["rows"] > 50, j["chain"]
+    ids = [r["id"] for r in j["rows"]]
+    assert ids == sorted(ids, reverse=True), ids[:5]
+    older = expect(http("GET", "/api/v1/audit?before=%d&limit=5" % ids[0], token=CTX["admin"]), 200)["rows"]
+    assert older and all(r["id"] < ids[0] for r in older), older
+    expect(http("GET", "/api/v1/audit", token=CTX["verif.a"]), 403)
+    expect(http("GET", "/api/v1/audit?limit=0", token=CTX["admin"]), 422, "validation")
+    j = expect(http("GET", "/api/v1/reports/stats?from=2026-12-01&to=2027-12-31", token=CTX["admin"]), 200)
+    days = {d["key"]: d["count"] for d in j["applications_per_day"]}
+    assert days.get("2026-12-18") == 1 and days.get("2026-12-23") == 1, days
+    statuses = {c["key"] for c in j["certificates_by_status"]}
+    assert {"ISSUE", "EXPIRED"} <= statuses, j["certificates_by_status"]
+    j = expect(http("GET", "/api/v1/reports/stats?from=2026-12-01&to=2027-12-31", token=CTX["verif.b"]), 200)
+    assert j["applications_per_day"] == [] and j["certificates_by_status"] == [], j
+
+
 def t_audit():
     out = sx("audit", "verify", "--dir", D)
     assert "intact" in out, out
@@ -456,6 +478,8 @@ def main():
         check("[mail] every lifecycle e-mail arrived exactly once", t_mail_once)
         check("[secrets] no passphrase in any file: database, WAL, logs, mail", t_secrets_nowhere)
         check("[clock] the production build ignores the test clock; the test build follows it", t_prod_clock)
+        check("[operator] the audit log searched, paged and checked; dashboard numbers per day and status",
+              t_operator)
         check("[free] S2: the landing page says free of charge, with a strict CSP; no payment route",
               t_free)
         check("[audit] the audit chain is intact", t_audit)
