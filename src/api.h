@@ -56,6 +56,7 @@ int	api_holiday_delete(struct req *);
 int	api_sla_report(struct req *);
 int	api_audit_list(struct req *);
 int	api_stats(struct req *);
+int	api_holder_certificate(struct req *);
 /* api_sign.c */
 int	api_bsre_sign_v1(struct req *);
 int	api_bsre_download(struct req *);

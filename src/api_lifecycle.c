@@ -487,3 +487,66 @@ api_stats(struct req *r)
 	    http_arg(r, "from"), "to", http_arg(r, "to"),
 	    "applications_per_day", days, "certificates_by_status", certs));
 }
+
+/* ---- the holder's own view ---- */
+
+/*
+ * "My certificate": {nik or email, passphrase} -> the holder's status as
+ * the signing API computes it, the certificate (PEM) and its dates, and
+ * from when renewal may be asked. The passphrase is checked and counted
+ * like any other use.
+ */
+int
+api_holder_certificate(struct req *r)
+{
+	struct lifecycle lc;
+	struct holder h;
+	struct holder_status hs;
+	struct cert_rec c;
+	struct err e = { 0 };
+	const char *pass;
+	char pem[8192], nb[32], na[32], from[32];
+	json_t *j, *out;
+	int rc;
+
+	if ((j = http_json_body(r)) == NULL)
+		return 0;
+	pass = api_str(j, "passphrase");
+	if (pass == NULL || (api_str(j, "nik") == NULL &&
+	    api_str(j, "email") == NULL)) {
+		r->err_field = pass == NULL ? "passphrase" : "nik";
+		json_decref(j);
+		return http_error(r, ERR_VALIDATION, NULL);
+	}
+	rc = holder_find(r->store, api_str(j, "nik"), api_str(j, "email"), 0,
+	    &h, &e);
+	if (rc == 0)
+		rc = holder_check_passphrase(&lc_of(r, &lc)->ra, r->store, &h,
+		    pass, &e);
+	OPENSSL_cleanse((char *)pass, strlen(pass));
+	json_decref(j);
+	if (rc != 0) {
+		holder_cleanup(&h);
+		http_wake(r);		/* a suspension mails the holder */
+		return http_error(r, rc == 1 ? ERR_CERT_NOT_FOUND : e.code,
+		    e.detail);
+	}
+	cert_rec_init(&c);
+	if (holder_status(r->store, h.a.nik[0] ? h.a.nik : NULL, h.a.email, 0,
+	    &hs, &e) == -1 || r->store->ops->cert_get(r->store, h.serial, &c,
+	    &e) != 0 || pki_pem(&c.der, pem, sizeof(pem)) == -1) {
+		holder_cleanup(&h);
+		cert_rec_cleanup(&c);
+		return http_error(r, ERR_STORE, e.detail);
+	}
+	fmt_time_iso(c.not_before, nb, sizeof(nb));
+	fmt_time_iso(c.not_after, na, sizeof(na));
+	fmt_time_iso(c.not_after - lc.ra.cfg->renew_days * 86400, from,
+	    sizeof(from));
+	out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "status",
+	    hs.status, "serial", h.serial, "name", h.a.name, "not_before", nb,
+	    "not_after", na, "renewal_from", from, "certificate", pem);
+	holder_cleanup(&h);
+	cert_rec_cleanup(&c);
+	return http_json_value(r, 200, out);
+}

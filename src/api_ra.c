@@ -480,20 +480,7 @@ api_passphrase_set(struct req *r)
 		cert_rec_cleanup(&c);
 		return http_error(r, e.code, e.detail);
 	}
-	{
-		const unsigned char *p = c.der.data;
-		X509 *x = d2i_X509(NULL, &p, (long)c.der.len);
-		BIO *b = BIO_new(BIO_s_mem());
-		BUF_MEM *m;
-		pem[0] = '\0';
-		if (x != NULL && b != NULL && PEM_write_bio_X509(b, x) == 1) {
-			BIO_get_mem_ptr(b, &m);
-			snprintf(pem, sizeof(pem), "%.*s", (int)m->length,
-			    m->data);
-		}
-		X509_free(x);
-		BIO_free(b);
-	}
+	pki_pem(&c.der, pem, sizeof(pem));
 	http_wake(r);
 	ret = http_json_value(r, 201, json_pack("{s:s, s:s, s:I, s:s}",
 	    "status", "ISSUE", "serial", c.serial, "not_after",

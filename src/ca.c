@@ -868,27 +868,41 @@ out:
 
 /* ---- the hierarchy ---- */
 
+int
+pki_pem(const struct buf *der, char *out, size_t n)
+{
+	const unsigned char *p = der->data;
+	X509 *x = d2i_X509(NULL, &p, (long)der->len);
+	BIO *b = BIO_new(BIO_s_mem());
+	BUF_MEM *m;
+	int r = -1;
+
+	if (n > 0)
+		out[0] = '\0';
+	if (x != NULL && b != NULL && PEM_write_bio_X509(b, x) == 1) {
+		BIO_get_mem_ptr(b, &m);
+		if (m->length < n) {
+			memcpy(out, m->data, m->length);
+			out[m->length] = '\0';
+			r = 0;
+		}
+	}
+	X509_free(x);
+	BIO_free(b);
+	return r;
+}
+
 static int
 write_pem(const char *dir, const char *id, const struct buf *der,
     struct err *e)
 {
-	char path[PATH_MAX];
-	const unsigned char *p = der->data;
-	X509 *x = d2i_X509(NULL, &p, (long)der->len);
-	BIO *bio = BIO_new(BIO_s_mem());
-	BUF_MEM *m;
-	int r = -1;
+	char path[PATH_MAX], pem[16384];
 
-	if (x != NULL && bio != NULL && PEM_write_bio_X509(bio, x) == 1) {
-		BIO_get_mem_ptr(bio, &m);
-		if (snprintf(path, sizeof(path), "%s/ca/%s.pem", dir, id) <
-		    (int)sizeof(path) &&
-		    file_write(path, m->data, m->length, 0644) == 0)
-			r = 0;
-	}
-	X509_free(x);
-	BIO_free(bio);
-	return r == 0 ? 0 : err_set(e, ERR_CONFIG, "cannot write %s cert", id);
+	if (pki_pem(der, pem, sizeof(pem)) == 0 && snprintf(path, sizeof(path),
+	    "%s/ca/%s.pem", dir, id) < (int)sizeof(path) &&
+	    file_write(path, pem, strlen(pem), 0644) == 0)
+		return 0;
+	return err_set(e, ERR_CONFIG, "cannot write %s cert", id);
 }
 
 static X509_NAME *

@@ -120,28 +120,6 @@ holder_passphrase_ok(const char *pass, const struct app *a, struct err *e)
 	return 0;
 }
 
-static int
-pem_of(const struct buf *der, char *out, size_t n)
-{
-	const unsigned char *p = der->data;
-	X509 *x = d2i_X509(NULL, &p, (long)der->len);
-	BIO *b = BIO_new(BIO_s_mem());
-	BUF_MEM *m;
-	int r = -1;
-
-	if (x != NULL && b != NULL && PEM_write_bio_X509(b, x) == 1) {
-		BIO_get_mem_ptr(b, &m);
-		if (m->length < n) {
-			memcpy(out, m->data, m->length);
-			out[m->length] = '\0';
-			r = 0;
-		}
-	}
-	X509_free(x);
-	BIO_free(b);
-	return r;
-}
-
 /* The holder row and open request a renewal's link belongs to. */
 struct renewal {
 	long	 holder_id, request_id;
@@ -274,7 +252,7 @@ holder_set_passphrase(struct ra *ra, struct pki *pki, struct store *s,
 	fmt_time_iso(out->not_after, na, sizeof(na));
 	if (audit_append(s, ra->audit_key, "holder", kind == 0 ?
 	    "holder.passphrase_set" : "holder.renewed", a.pid, detail, e) ==
-	    -1 || pem_of(&out->der, pem, sizeof(pem)) == -1) {
+	    -1 || pki_pem(&out->der, pem, sizeof(pem)) == -1) {
 		if (e->code == ERR_OK)
 			err_set(e, ERR_INTERNAL, "certificate PEM");
 		goto out;

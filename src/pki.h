@@ -40,6 +40,10 @@ struct pki {
 int		 pki_reason_parse(const char *, int *);
 const char	*pki_reason_name(int);
 
+/* A DER certificate as PEM in out (NUL-terminated); -1 when it does not
+ * parse or fit. */
+int		 pki_pem(const struct buf *der, char *out, size_t n);
+
 /* sertel init: keys, CA hierarchy, first CRLs, audit key. */
 int		 pki_init_instance(const struct config *, struct err *);
 struct pki	*pki_open(const struct config *, struct err *);

@@ -488,6 +488,8 @@ const struct route web_routes[] = {
 	  "What a passphrase link is for (P5)." },
 	{ "POST", "/api/v1/passphrase/*", api_passphrase_set, R_PUBLIC, 4096,
 	  "Sets the passphrase: key pair and certificate (P5)." },
+	{ "POST", "/api/v1/holder/certificate", api_holder_certificate,
+	  R_PUBLIC, 4096, "The holder's own certificate and status." },
 	{ "POST", "/api/v1/holder/renew", api_holder_renew, R_PUBLIC, 4096,
 	  "The holder asks for renewal with the passphrase (P7)." },
 	{ "POST", "/api/v1/applications/*/renew", api_app_renew, R_STAFF, 1024,

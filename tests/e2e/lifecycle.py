@@ -225,6 +225,14 @@ def t_renew():
     new, path = new_passphrase(p, "Kabut tipis di Dieng, Oktober 2027", r"^Atur passphrase")
     assert new != serial
     assert v2_status(p) == "ISSUE"
+    # "My certificate" with the new passphrase; the old one opens nothing.
+    mine = expect(http("POST", "/api/v1/holder/certificate", {"nik": p["nik"], "passphrase":
+                       "Kabut tipis di Dieng, Oktober 2027"}), 200)
+    assert mine["status"] == "ISSUE" and mine["serial"] == new and "BEGIN CERTIFICATE" in mine["certificate"], mine
+    with open(path) as f:
+        assert f.read().strip() == mine["certificate"].strip()
+    expect(http("POST", "/api/v1/holder/certificate", {"nik": p["nik"], "passphrase": secret}), 400,
+           "wrong_passphrase")
     out = ocsp(cert, wib(2027, 10, 1, 10))
     assert ": revoked" in out and "superseded" in out, out
     out = ocsp(path, wib(2027, 10, 1, 10))
