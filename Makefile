@@ -53,7 +53,7 @@ $(eval $(call objects,build/obj/fuzz,CC_FUZZ))
 DIR      ?= ./var
 LISTEN   ?= 127.0.0.1:8080
 
-.PHONY: all deps asan run test test-unit test-e2e test-asan bench docs \
+.PHONY: all deps asan run test test-unit test-e2e test-asan test-browser bench docs \
         check-docs fuzz clean binaries
 
 all: build/sertel
@@ -142,6 +142,10 @@ test-asan: build/sertel build/asan/sertel build/asan/test_unit \
 	    ./build/asan/test_unit
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    SERTEL=build/asan/sertel SERTEL_PROD=build/sertel bash tests/e2e/run.sh
+
+# The portal in headless Debian chromium (playwright-core, axe-core).
+test-browser: build/test/sertel
+	SERTEL=build/test/sertel /usr/bin/python3 tests/browser/run.py
 
 check-docs: build/sertel
 	@./build/sertel help errors | diff -u docs/errors.md - && \

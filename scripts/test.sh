@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every suite (the `make test` target's body) and closes with one
 # line that counts them all: unit tests (cmocka) and end-to-end checks,
-# in the normal and in the sanitizer build; each fuzzer counts as one.
+# in the normal and in the sanitizer build, the browser tests; each
+# fuzzer counts as one.
 set -uo pipefail
 mkdir -p build
 log=build/test.log
 { make --no-print-directory -j"$(nproc)" binaries &&
-    make --no-print-directory check-docs test-unit test-e2e test-asan fuzz; } 2>&1 |
+    make --no-print-directory check-docs test-unit test-e2e test-browser \
+        test-asan fuzz; } 2>&1 |
     tee "$log"
 rc=${PIPESTATUS[0]}
 passed=$(awk '/^\[  PASSED  \] [0-9]+ test/ { n += $4 }

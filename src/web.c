@@ -323,6 +323,12 @@ page_en(struct req *r)
 }
 
 static int
+page_portal(struct req *r)
+{
+	return asset(r, "/portal.html");
+}
+
+static int
 static_get(struct req *r)
 {
 	char path[160];
@@ -426,6 +432,31 @@ const struct route web_routes[] = {
 	  "The portal's landing page, Indonesian." },
 	{ "GET", "/en", page_en, R_PUBLIC, 0,
 	  "The landing page in English." },
+	{ "GET", "/aktivasi/*", page_portal, R_PUBLIC, 0,
+	  "The activation form behind the e-mailed link (portal.html)." },
+	{ "GET", "/passphrase/*", page_portal, R_PUBLIC, 0,
+	  "The passphrase page behind the e-mailed link (portal.html)." },
+	{ "GET", "/lupa-passphrase/*", page_portal, R_PUBLIC, 0,
+	  "The forgotten-passphrase page behind the link (portal.html)." },
+	{ "GET", "/verifikator", page_portal, R_PUBLIC, 0,
+	  "The verifier's desk: login, queue, registration (portal.html)." },
+	{ "GET", "/verifikator/**", page_portal, R_PUBLIC, 0,
+	  "One application or holder request for the verifier (portal.html)." },
+	{ "GET", "/verifikasi", page_portal, R_PUBLIC, 0,
+	  "The public verification page: upload a PDF (portal.html)." },
+	{ "GET", "/sertifikat", page_portal, R_PUBLIC, 0,
+	  "My certificate: forgotten passphrase, renewal, revocation "
+	  "(portal.html)." },
+	{ "GET", "/operator", page_portal, R_PUBLIC, 0,
+	  "The operator's desk: SLA report, agencies, holidays (portal.html)." },
+	{ "GET", "/pengaduan", page_portal, R_PUBLIC, 0,
+	  "The public complaint form (portal.html)." },
+	{ "GET", "/pengaduan/status/*", page_portal, R_PUBLIC, 0,
+	  "A complaint's private status page (portal.html)." },
+	{ "GET", "/petugas/pengaduan", page_portal, R_PUBLIC, 0,
+	  "The staff's complaint desk (portal.html)." },
+	{ "GET", "/petugas/pengaduan/*", page_portal, R_PUBLIC, 0,
+	  "One complaint at the desk (portal.html)." },
 	{ "GET", "/static/*", static_get, R_PUBLIC, 0,
 	  "The portal's stylesheets, scripts and images." },
 	{ "GET", "/api/v1/openapi.json", openapi, R_PUBLIC, 0,
