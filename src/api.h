@@ -66,6 +66,7 @@ int	api_bsre_totp(struct req *);
 int	api_bsre_chain(struct req *);
 int	api_bsre_verify_v2(struct req *);
 int	api_sign(struct req *);
+int	api_holder_sign(struct req *);
 int	api_verify(struct req *);
 int	api_public_signature(struct req *);
 int	api_seal_create(struct req *);

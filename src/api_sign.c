@@ -745,8 +745,8 @@ api_bsre_chain(struct req *r)
  * visible: {page, x, y, width, height, anchor, image: base64, qr, text}}
  * -> 201 {id, sha256, level, signed_at, verify_url, file: base64}.
  */
-int
-api_sign(struct req *r)
+static int
+sign_native(struct req *r, int holder)
 {
 	json_t *j, *vis;
 	struct doc d;
@@ -802,7 +802,8 @@ api_sign(struct req *r)
 			d.o.vis.imagelen = d.image.len;
 		}
 	}
-	if (asprintf(&client, "client:%s", r->who.name) == -1)
+	if (asprintf(&client, holder ? "holder" : "client:%s", r->who.name) ==
+	    -1)
 		client = NULL;
 	if (sign_all(r, api_str(j, "nik"), api_str(j, "email"), pass, NULL, &d,
 	    1, client, 1) == -1)
@@ -830,6 +831,20 @@ out:
 	json_decref(j);
 	doc_cleanup(&d);
 	return ret;
+}
+
+int
+api_sign(struct req *r)
+{
+	return sign_native(r, 0);
+}
+
+/* The holder himself, from the portal: the passphrase is his proof, and
+ * no agency application stands between (any agency's holder). */
+int
+api_holder_sign(struct req *r)
+{
+	return sign_native(r, 1);
 }
 
 /* ---- verification: v1, v2, native ---- */

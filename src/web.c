@@ -575,6 +575,8 @@ const struct route web_routes[] = {
 	  0, "Complaint answer times in working hours (S4, S1)." },
 	{ "POST", "/api/v1/sign", api_sign, R_CLIENT, 96u << 20,
 	  "Signs a PDF for a holder of the client's agency (PAdES)." },
+	{ "POST", "/api/v1/holder/sign", api_holder_sign, R_PUBLIC, 96u << 20,
+	  "The holder signs a PDF himself, with the passphrase (portal)." },
 	{ "POST", "/api/v1/verify", api_verify, R_PUBLIC, 64u << 20,
 	  "Verifies a PDF's signatures: the native report." },
 	{ "GET", "/v/*", api_public_signature, R_PUBLIC, 0,

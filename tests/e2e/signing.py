@@ -286,6 +286,14 @@ def t_native_and_page():
     expect(http("POST", "/api/v1/sign", {"nik": holder()["nik"], "passphrase": PASS, "file": b64(pdf),
                 "visible": {"anchor": "#tidak-ada#", "width": 100, "height": 50}}, basic=CTX["client"]),
            400, "pdf_anchor_not_found")
+    # The holder himself, from the portal: no client; the passphrase is the proof.
+    j = expect(http("POST", "/api/v1/holder/sign", {"nik": holder()["nik"], "passphrase": PASS,
+                    "file": b64(pdf), "visible": {"page": 1, "x": 300, "y": 100, "width": 120, "height": 60}}),
+               201)
+    o = pdfsig(save("holder.pdf", base64.b64decode(j["file"])))
+    assert "Signature is Valid" in o and "Certificate is Trusted" in o, o
+    expect(http("POST", "/api/v1/holder/sign", {"nik": holder()["nik"], "passphrase": "salah",
+                "file": b64(pdf)}), 400, "wrong_passphrase")
 
 
 def t_cli():
