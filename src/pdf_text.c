@@ -737,18 +737,6 @@ is_regular(int c)
 	return !is_ws(c) && !is_delim(c);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Room for need elements of size sz in p (capacity *cap), at most max.
  * Returns the (possibly moved) array, or NULL with p untouched.
@@ -837,9 +825,9 @@ glyph_unicode(const char *name, uint32_t *out, size_t max)
 			for (i = 3; i < len && n < max; i += 4) {
 				v = 0;
 				for (h = 0; h < 4; h++) {
-					if (hexval(comp[i + h]) < 0)
+					if (hex_digit(comp[i + h]) < 0)
 						break;
-					v = v << 4 | (uint32_t)hexval(comp[i + h]);
+					v = v << 4 | (uint32_t)hex_digit(comp[i + h]);
 				}
 				if (h < 4)
 					break;
@@ -848,8 +836,8 @@ glyph_unicode(const char *name, uint32_t *out, size_t max)
 			}
 		} else if (len >= 5 && len <= 7 && comp[0] == 'u') {
 			v = 0;
-			for (i = 1; i < len && hexval(comp[i]) >= 0; i++)
-				v = v << 4 | (uint32_t)hexval(comp[i]);
+			for (i = 1; i < len && hex_digit(comp[i]) >= 0; i++)
+				v = v << 4 | (uint32_t)hex_digit(comp[i]);
 			if (i == len && cp_valid(v))
 				out[n++] = v;
 		}
@@ -1071,7 +1059,7 @@ lex_hex(struct lex *l)
 			l->p++;
 			continue;
 		}
-		if ((v = hexval(*l->p)) < 0)
+		if ((v = hex_digit(*l->p)) < 0)
 			return err_set(l->err, ERR_PDF_INVALID,
 			    "bad hex digit 0x%02x in string", *l->p);
 		l->p++;
@@ -1094,9 +1082,9 @@ lex_name(struct lex *l)
 
 	while (l->p < l->end && is_regular(*l->p)) {
 		c = *l->p++;
-		if (c == '#' && l->end - l->p >= 2 && hexval(l->p[0]) >= 0 &&
-		    hexval(l->p[1]) >= 0) {
-			c = hexval(l->p[0]) << 4 | hexval(l->p[1]);
+		if (c == '#' && l->end - l->p >= 2 && hex_digit(l->p[0]) >= 0 &&
+		    hex_digit(l->p[1]) >= 0) {
+			c = hex_digit(l->p[0]) << 4 | hex_digit(l->p[1]);
 			l->p += 2;
 		}
 		if (++n > PDFNAME_MAX)
@@ -2018,7 +2006,7 @@ dec_hex(const unsigned char *in, size_t len, size_t max, struct buf *out,
 	for (i = 0; i < len && in[i] != '>'; i++) {
 		if (is_ws(in[i]))
 			continue;
-		if ((v = hexval(in[i])) < 0)
+		if ((v = hex_digit(in[i])) < 0)
 			return err_set(e, ERR_PDF_INVALID,
 			    "ASCIIHexDecode: bad digit");
 		if (hi < 0) {

@@ -196,8 +196,8 @@ hex_encode(const unsigned char *p, size_t n, char *out, size_t outsz)
 	return 0;
 }
 
-static int
-hexval(int c)
+int
+hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -217,8 +217,8 @@ hex_decode(const char *s, unsigned char *out, size_t outsz, size_t *outlen)
 	if (n == 0 || n % 2 != 0 || n / 2 > outsz)
 		return -1;
 	for (i = 0; i < n / 2; i++) {
-		hi = hexval((unsigned char)s[2 * i]);
-		lo = hexval((unsigned char)s[2 * i + 1]);
+		hi = hex_digit((unsigned char)s[2 * i]);
+		lo = hex_digit((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (unsigned char)(hi << 4 | lo);

@@ -116,6 +116,8 @@ void	log_msg(enum log_level, const char *rid, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /* ---- misc ---- */
+/* The value of one hex digit (either case), or -1. */
+int	 hex_digit(int c);
 int	 hex_encode(const unsigned char *, size_t, char *out, size_t outsz);
 int	 hex_decode(const char *, unsigned char *out, size_t outsz,
 	    size_t *outlen);
