@@ -15,7 +15,13 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # docs/openapi.json, the holiday seed and web/ are served by the binary:
 # they are turned into C (build/gen/gen_*.c).
-WEB      := $(shell find web -type f -not -name '.*' | LC_ALL=C sort)
+# pdf.js (web/package-lock.json) is served from /static/ too: its two ES
+# modules are copied from web/node_modules into build/web/static/ (npm ci
+# runs when they are missing); node_modules itself is never embedded.
+PDFJS    := build/web/static/pdf.min.mjs build/web/static/pdf.worker.min.mjs
+WEB      := $(shell find web -path web/node_modules -prune -o -type f \
+            -not -name '.*' -not -name 'package*.json' -print | \
+            LC_ALL=C sort) $(PDFJS)
 GEN      := build/gen/gen_openapi.c build/gen/gen_holidays.c \
             build/gen/gen_web.c
 SRC      := $(wildcard src/*.c) $(GEN)
@@ -68,6 +74,14 @@ build/gen/gen_openapi.c: docs/openapi.json
 build/gen/gen_holidays.c: data/holidays-id.json
 	@mkdir -p build/gen
 	xxd -i data/holidays-id.json > $@
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --omit=optional --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/web/static/%.min.mjs: web/node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	cp web/node_modules/pdfjs-dist/legacy/build/$*.min.mjs $@
 
 build/gen/gen_web.c: $(WEB) scripts/embed.sh
 	@mkdir -p build/gen

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages sertel needs to build, run, test and
 # benchmark, and only those that are missing, then the npm modules of the
-# browser tests. Safe to run again.
+# browser tests and pdf.js for the portal. Safe to run again.
 set -eu
 
 PKGS="build-essential pkg-config openssl libssl-dev libsqlite3-dev sqlite3
@@ -32,4 +32,12 @@ cd "$(dirname "$0")/../tests/browser"
 if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
 	echo "deps: npm ci in tests/browser" >&2
 	npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
+# pdf.js, served by sertel from /static/ (web/package-lock.json); the
+# Makefile copies its two ES modules into the embedded assets.
+cd ../../web
+if [ ! -s node_modules/pdfjs-dist/legacy/build/pdf.min.mjs ]; then
+	echo "deps: npm ci in web" >&2
+	npm ci --omit=optional --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -1,6 +1,7 @@
 #!/bin/sh
 # embed.sh OUT FILE... - writes a C table of the web/ files given, so that
-# `sertel serve` carries its pages and needs no files at run time.
+# `sertel serve` carries its pages and needs no files at run time. A file
+# web/X is served as /X, and so is build/web/X (made by the Makefile).
 set -eu
 out=$1
 shift
@@ -29,7 +30,8 @@ tmp=$out.tmp
 		*.json) t="application/json; charset=utf-8" ;;
 		*) t="application/octet-stream" ;;
 		esac
-		echo "	{ \"/${f#web/}\", \"$t\", a$i, sizeof(a$i) },"
+		# web/X is served as /X; build/web/X (copied from npm) too.
+		echo "	{ \"/${f#*web/}\", \"$t\", a$i, sizeof(a$i) },"
 		i=$((i + 1))
 	done
 	echo "};"

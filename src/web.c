@@ -447,6 +447,9 @@ const struct route web_routes[] = {
 	{ "GET", "/sertifikat", page_portal, R_PUBLIC, 0,
 	  "My certificate: forgotten passphrase, renewal, revocation "
 	  "(portal.html)." },
+	{ "GET", "/tanda-tangan", page_portal, R_PUBLIC, 0,
+	  "The holder signs a PDF: page 1 shown, the place chosen with the "
+	  "mouse (portal.html)." },
 	{ "GET", "/operator", page_portal, R_PUBLIC, 0,
 	  "The operator's desk: SLA report, agencies, holidays (portal.html)." },
 	{ "GET", "/pengaduan", page_portal, R_PUBLIC, 0,

@@ -7,6 +7,7 @@
 // exits 1 when a check failed.
 import { chromium } from 'playwright-core';
 import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -601,6 +602,163 @@ async function main() {
     await axe(p, '/v/<id>');
   });
 
+  // -- the holder signs a PDF in the browser (pdf.js renders page 1)
+  await check('holder signs a PDF in the browser: page 1 rendered, placed by click and drag', async () => {
+    const p = await newPage(plain);
+    await p.goto(ctx.base + '/tanda-tangan');
+    await p.waitForSelector('#sg-form');
+    await axe(p, 'sign page');
+    await p.click('#sg-submit');
+    await p.waitForSelector('#errors');
+    assert((await p.textContent('#errors')).includes('Pilih dokumen PDF'), 'no file: summary');
+    await p.setInputFiles('#sg-file', ctx.pdf);
+    await p.waitForSelector('#sg-canvas', { timeout: 20000 });
+    const ink = await p.evaluate(() => {
+      const c = document.getElementById('sg-canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4)
+        if (d[i] < 128 && d[i + 3] > 0)
+          dark++;
+      return dark;
+    });
+    assert(ink > 100, 'page 1 has no text drawn: ' + ink + ' dark pixels');
+    // Placing the box: a click puts its centre at the pointer.
+    const box = await p.locator('#sg-canvas').boundingBox();
+    const k = box.width / 595;
+    const at = (x, y) => [box.x + x * k, box.y + (842 - y) * k];
+    await p.mouse.click(...at(400, 150));
+    const pos = async () => p.evaluate(() => {
+      const s = document.getElementById('sg-stage');
+      return ['x', 'y', 'w', 'h'].map((a) => Number(s.getAttribute('data-' + a)));
+    });
+    let [x, y, w, h] = await pos();
+    assert(Math.abs(x - 350) < 2 && Math.abs(y - 100) < 2 && w === 100 && h === 100,
+      `click: ${x} ${y} ${w} ${h}`);
+    // ... and dragging it moves it.
+    await p.mouse.move(...at(400, 150));
+    await p.mouse.down();
+    for (let i = 1; i <= 5; i++)
+      await p.mouse.move(...at(400 + 12 * i, 150 + 14 * i));
+    await p.mouse.up();
+    [x, y] = await pos();
+    assert(Math.abs(x - 410) < 2 && Math.abs(y - 170) < 2, `drag: ${x} ${y}`);
+    assert(/x 410, y 170/.test(await p.textContent('#sg-pos')), 'position told in text');
+    // The keyboard moves it too (Shift+arrow: one point).
+    await p.focus('#sg-stage');
+    await p.keyboard.press('Shift+ArrowLeft');
+    await p.keyboard.press('ArrowUp');
+    [x, y] = await pos();
+    assert(Math.abs(x - 409) < 2 && Math.abs(y - 180) < 2, `keys: ${x} ${y}`);
+    ctx.signBox = [x, y, x + 100, y + 100];
+    // The language switch keeps the rendered page and the box.
+    await p.click('#lang');
+    await p.waitForFunction(() => document.documentElement.lang === 'en');
+    assert(/Sign a PDF document/.test(await p.textContent('h1')), 'English title');
+    assert((await pos())[0] === x && await p.isVisible('#sg-canvas'), 'page and box kept');
+    await axe(p, 'sign page en, page rendered');
+    await p.click('#lang');
+    await p.waitForFunction(() => document.documentElement.lang === 'id');
+    await p.fill('#sg-who', ctx.mouse.email);
+    await p.fill('#sg-pass', 'bukan passphrase saya');
+    await p.click('#sg-submit');
+    await p.waitForFunction(() => /passphrase/i.test(
+      (document.getElementById('errors') || {}).textContent || ''), null, { timeout: 30000 });
+    assert((await p.inputValue('#sg-pass')) === '', 'passphrase cleared after a failure');
+    assert((await pos())[0] === x, 'box kept after a failure');
+    await axe(p, 'sign page with the server error');
+    await p.fill('#sg-pass', PASSPHRASE);
+    await shot(p, '18-tanda-tangan');
+    await p.click('#sg-submit');
+    await p.waitForSelector('#sg-download', { timeout: 60000 });
+    await shot(p, '19-tanda-tangan-selesai');
+    await axe(p, 'signed, download');
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#sg-download')]);
+    assert(dl.suggestedFilename() === path.basename(ctx.pdf, '.pdf') + '-ttd.pdf',
+      'file name ' + dl.suggestedFilename());
+    ctx.signedByHolder = path.join(ctx.tmp, 'ditandatangani-di-peramban.pdf');
+    await dl.saveAs(ctx.signedByHolder);
+    const orig = fs.readFileSync(ctx.pdf), out = fs.readFileSync(ctx.signedByHolder);
+    assert(out.subarray(0, orig.length).equals(orig), 'not an incremental update of the upload');
+    ctx.signPage = p;
+    clean(p);
+  });
+
+  await check('the downloaded file: pdfsig says valid and trusted, the widget where it was placed', async () => {
+    assert(ctx.signedByHolder, 'nothing downloaded');
+    const r = spawnSync('pdfsig', ['-nssdir', 'sql:' + ctx.nss, ctx.signedByHolder], { encoding: 'utf8' });
+    const o = r.stdout + r.stderr;
+    assert(/Signature is Valid/.test(o) && /Certificate is Trusted/.test(o), 'pdfsig: ' + o);
+    assert(o.includes(ctx.mouse.name), 'signer in pdfsig: ' + o);
+    const q = spawnSync('qpdf', ['--json', '--json-key=qpdf', ctx.signedByHolder], { encoding: 'utf8' });
+    const objs = JSON.parse(q.stdout);
+    const all = Object.values(objs.qpdf[1]).map((v) => v.value);
+    const wid = all.find((v) => v && v['/FT'] === '/Sig' && v['/Rect']);
+    assert(wid, 'no signature widget');
+    const rect = wid['/Rect'].map(Number);
+    assert(rect.every((v, i) => Math.abs(v - ctx.signBox[i]) < 1.5),
+      `widget ${rect} where the box was ${ctx.signBox}`);
+    console.log('# pdfsig: ' + o.split('\n').filter((l) => /Signature is|Certificate is|Signer/.test(l))
+      .map((l) => l.trim()).join('; ') + ' | /Rect ' + rect.join(' '));
+  });
+
+  await check('the public pages say the browser-signed file is valid', async () => {
+    const p = ctx.signPage;
+    assert(p, 'no signing page');
+    const sha = (await p.textContent('dl.facts-list')).match(/[0-9a-fA-F]{64}/)[0];
+    await Promise.all([p.waitForURL(/\/v\/[0-9A-Fa-f]+$/), p.click('#sg-verify')]);
+    const v = await p.textContent('main');
+    assert(v.includes(sha) && /\(valid\)/.test(v) && v.includes(ctx.mouse.name), '/v/: ' + v.slice(0, 400));
+    await p.goto(ctx.base + '/verifikasi');
+    await p.setInputFiles('#ver-file', ctx.signedByHolder);
+    await p.click('#ver-submit');
+    await p.waitForSelector('section#ver-result', { timeout: 30000 });
+    const t = await p.textContent('#ver-result');
+    assert(/Semua tanda tangan sah/.test(t) && t.includes(ctx.mouse.name), 'report: ' + t.slice(0, 400));
+    clean(p);
+  });
+
+  await check('signing with an uploaded signature image: the image box keeps its proportions', async () => {
+    const p = await newPage(plain);
+    await p.goto(ctx.base + '/tanda-tangan');
+    await p.waitForSelector('#sg-form');
+    await p.setInputFiles('#sg-file', ctx.pdf);
+    await p.waitForSelector('#sg-canvas', { timeout: 20000 });
+    await p.check('#sg-kind-img');
+    await p.waitForSelector('#sg-image');
+    const png = await p.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 300;
+      c.height = 100;
+      const g = c.getContext('2d');
+      g.fillStyle = '#0b5394';
+      g.fillRect(20, 45, 260, 10);
+      return c.toDataURL('image/png').split(',')[1];
+    });
+    await p.setInputFiles('#sg-image', { name: 'paraf.png', mimeType: 'image/png',
+      buffer: Buffer.from(png, 'base64') });
+    await p.waitForFunction(() => /paraf\.png/.test(
+      (document.getElementById('hint-sg-image') || {}).textContent || ''));
+    await p.fill('#sg-width', '150');
+    const cb = await p.locator('#sg-canvas').boundingBox();
+    await p.mouse.click(cb.x + cb.width / 2, cb.y + cb.height * 0.8);
+    const [w, h] = await p.evaluate(() => ['w', 'h'].map((a) =>
+      Number(document.getElementById('sg-stage').getAttribute('data-' + a))));
+    assert(w === 150 && Math.abs(h - 50) < 0.1, `image box ${w} x ${h}`);
+    assert(await p.isVisible('#sg-box img'), 'the image is shown in the box');
+    await axe(p, 'sign page with an image');
+    await p.fill('#sg-who', ctx.mouse.nik);
+    await p.fill('#sg-pass', PASSPHRASE);
+    await p.click('#sg-submit');
+    await p.waitForSelector('#sg-download', { timeout: 60000 });
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#sg-download')]);
+    const f = path.join(ctx.tmp, 'ditandatangani-gambar.pdf');
+    await dl.saveAs(f);
+    const o = spawnSync('pdfsig', ['-nssdir', 'sql:' + ctx.nss, f], { encoding: 'utf8' }).stdout;
+    assert(/Signature is Valid/.test(o), 'pdfsig: ' + o);
+    clean(p);
+  });
+
   await check('policy texts and an invalid link: no serious violation', async () => {
     const p = await newPage(plain);
     for (const u of ['/static/kebijakan-privasi.html', '/static/perjanjian-pemilik.html']) {
@@ -786,6 +944,28 @@ async function main() {
     await p.click(`button[aria-label="Hapus ${y}-12-30"]`);
     await p.waitForFunction(() => /dihapus/.test((document.getElementById('op-msg') || {}).textContent || ''));
     assert(!(await p.textContent('#holidays')).includes('Hari uji portal'), 'holiday removed');
+    clean(p);
+    ctx.opPage = p;
+  });
+
+  await check('operator desk: charts (SVG), the audit log filtered by action, the chain check intact', async () => {
+    const p = ctx.opPage;
+    assert(p, 'no operator page');
+    const bars = await p.evaluate(() => ['chart-days', 'chart-share', 'chart-status',
+      'chart-agency'].map((id) => document.querySelectorAll('#' + id + ' svg rect').length));
+    assert(bars.every((b) => b > 0), 'bars per chart: ' + bars);
+    const lab = await p.getAttribute('#chart-status svg', 'aria-label');
+    assert(/Aktif|Dicabut/.test(lab), 'status chart label: ' + lab);
+    await p.fill('#audit-action', 'holiday.');
+    await p.check('#audit-verify');
+    await p.click('#audit-submit');
+    await p.waitForSelector('#audit tbody tr');
+    const rows = await p.locator('#audit tbody tr').count();
+    const txt = await p.textContent('#audit tbody');
+    assert(rows >= 2 && /holiday\./.test(txt) && !/auth\.login/.test(txt), 'rows: ' + txt.slice(0, 300));
+    assert(/Rantai log utuh/.test(await p.textContent('#audit-result')), 'chain intact');
+    await shot(p, '20-log-audit');
+    await axe(p, 'audit log');
     clean(p);
   });
 

@@ -71,6 +71,14 @@ def t_context():
                      "totp_uri": CTX["cred"]["admin"][1]},
            "client": list(CTX["client"]),
            "mouse": person(asn[0]), "keyboard": person(asn[1]), "manual": person(non[0])}
+    # sertel's root in an NSS database, for poppler's pdfsig.
+    nss = os.path.join(H.T, "nss")
+    os.makedirs(nss)
+    subprocess.run(["certutil", "-N", "-d", "sql:" + nss, "--empty-password"], check=True,
+                   capture_output=True)
+    subprocess.run(["certutil", "-A", "-d", "sql:" + nss, "-n", "sertel-root", "-t", "CT,C,C", "-i",
+                    os.path.join(H.D, "ca", "root.pem")], check=True, capture_output=True)
+    ctx["nss"] = nss
     path = os.path.join(H.T, "ctx.json")
     with open(path, "w") as f:
         json.dump(ctx, f, indent=1)
@@ -80,7 +88,7 @@ def t_context():
 def main():
     check("setup: SMTP sink, registry simulator, sertel serve", H.t_setup)
     check("setup: ADMIN, agencies, verifiers, API client", H.t_staff)
-    ctx = check("setup: two applicants registered, a PDF to sign", t_context)
+    ctx = check("setup: two applicants registered, a PDF to sign, an NSS database", t_context)
     if ctx is None:
         H.finish()
         sys.exit(1)

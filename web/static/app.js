@@ -67,12 +67,15 @@
 		Dom.text(document.getElementById('nav-verify'), t('nav.verify'));
 		Dom.text(document.getElementById('nav-staff'), t('nav.staff'));
 		Dom.text(document.getElementById('nav-holder'), t('nav.holder'));
+		Dom.text(document.getElementById('nav-sign'), t('nav.sign'));
 		Dom.text(document.getElementById('nav-complaint'),
 		    t('nav.complaint'));
 		document.getElementById('nav-complaint').setAttribute('href',
 		    href('/pengaduan'));
 		document.getElementById('nav-holder').setAttribute('href',
 		    href('/sertifikat'));
+		document.getElementById('nav-sign').setAttribute('href',
+		    href('/tanda-tangan'));
 		document.getElementById('nav-verify').setAttribute('href',
 		    href('/verifikasi'));
 		document.getElementById('nav-staff').setAttribute('href',
@@ -1736,6 +1739,8 @@
 		view: function (st) {
 			return [el('h1', null, t('hd.title')),
 			    el('p', { class: 'lead' }, t('hd.lead')),
+			    el('p', null, el('a', { href: href('/tanda-tangan'),
+			    'data-nav': '1', id: 'to-sign' }, t('hd.sign.link'))),
 			    holderForm(st, 'forgot', false, null),
 			    holderForm(st, 'renew', true, null),
 			    holderForm(st, 'revoke', true, [
@@ -1814,6 +1819,434 @@
 			if (pass)
 				pass.value = '';
 		});
+	}
+
+	/* ---- the holder signs a PDF in the browser ---- */
+
+	var SIGN_PDF_MAX = 30 * 1024 * 1024, SIGN_IMG_MAX = 1024 * 1024;
+	var pdfjs = null;
+
+	/* pdf.js (/static/pdf.min.mjs, served by sertel), loaded on first use. */
+	function loadPdfjs() {
+		if (!pdfjs)
+			pdfjs = import('/static/pdf.min.mjs').then(function (m) {
+				m.GlobalWorkerOptions.workerSrc =
+				    '/static/pdf.worker.min.mjs';
+				return m;
+			}, function (e) {
+				pdfjs = null;
+				throw e;
+			});
+		return pdfjs;
+	}
+
+	var pageSign = {
+		load: function (st) {
+			st.loaded = true;
+			st.kind = 'qr';
+			st.width = 100;
+			S.st = st;
+			redraw(false);
+		},
+		view: function (st) {
+			var e = st.errs || {};
+			if (st.done)
+				return signDone(st);
+			return [el('h1', null, t('sg.title')),
+			    el('p', { class: 'lead' }, t('sg.lead')),
+			    el('form', { id: 'sg-form', novalidate: true, on: {
+			    submit: function (ev) {
+				ev.preventDefault();
+				submitSign(st);
+			    } } }, errorSummary(st.summaryErrs, st.general),
+			    el('fieldset', null, el('legend', null, t('sg.doc')),
+			    field('sg-file', t('sg.file'), el('input', {
+			    type: 'file', id: 'sg-file', accept:
+			    '.pdf,application/pdf', on: { change: function (ev) {
+				pickPdf(st, ev.target.files[0]);
+			    } } }), st.fileName ? t('sg.file.chosen', { name:
+			    st.fileName, n: st.pages || '…' }) : t('sg.file.hint'),
+			    e['sg-file']),
+			    st.rendering ? el('progress', { 'aria-label':
+			    t('sg.rendering') }) : null,
+			    st.canvas ? placeArea(st, e['sg-stage']) : null),
+			    el('fieldset', null, el('legend', null, t('sg.look')),
+			    el('fieldset', { class: 'radios' }, el('legend', null,
+			    t('sg.kind')),
+			    el('div', null, input('sg-kind-qr', { type: 'radio',
+			    name: 'sg-kind', value: 'qr', checked: st.kind === 'qr',
+			    on: { change: function () { setKind(st, 'qr'); } } }),
+			    ' ', el('label', { for: 'sg-kind-qr' }, t('sg.kind.qr'))),
+			    el('div', null, input('sg-kind-img', { type: 'radio',
+			    name: 'sg-kind', value: 'image', checked: st.kind ===
+			    'image', on: { change: function () {
+				setKind(st, 'image');
+			    } } }), ' ', el('label', { for: 'sg-kind-img' },
+			    t('sg.kind.img')))),
+			    st.kind === 'image' ? field('sg-image', t('sg.image'),
+			    el('input', { type: 'file', id: 'sg-image', accept:
+			    'image/png,image/jpeg', on: { change: function (ev) {
+				pickImage(st, ev.target.files[0]);
+			    } } }), st.img ? t('sg.image.chosen', { name:
+			    st.img.name }) : t('sg.image.hint'), e['sg-image']) :
+			    null,
+			    field('sg-width', t('sg.width'), input('sg-width', {
+			    type: 'number', min: '40', max: '300', step: '1',
+			    inputmode: 'numeric', value: String(st.width), on: {
+			    input: function (ev) {
+				var w = Number(ev.target.value);
+				if (w >= 40 && w <= 300) {
+					st.width = w;
+					placeBox(st);
+				}
+			    } } }), t('sg.width.hint'), e['sg-width'])),
+			    el('fieldset', null, el('legend', null, t('sg.you')),
+			    field('sg-who', t('hd.who'), input('sg-who', {
+			    autocomplete: 'email', required: true,
+			    autocapitalize: 'none', spellcheck: 'false' }),
+			    t('hd.who.hint'), e['sg-who']),
+			    field('sg-pass', t('pp.pass1'), input('sg-pass', {
+			    type: 'password', required: true,
+			    autocomplete: 'current-password' }), t('sg.pass.hint'),
+			    e['sg-pass'])),
+			    el('p', { class: 'actions' }, el('button', {
+			    type: 'submit', id: 'sg-submit', disabled: st.busy },
+			    st.busy ? t('sg.busy') : t('sg.submit')))),
+			    st.busy ? el('progress', { 'aria-label': t('sg.busy') }) :
+			    null];
+		},
+		after: function (st) {
+			placeBox(st);
+		}
+	};
+
+	/*
+	 * Page 1 with the signature's box. The canvas is kept in the state
+	 * (rendered once); the box is moved in place while it is dragged.
+	 */
+	function placeArea(st, err) {
+		var stage = el('div', { id: 'sg-stage', class: 'sg-stage' +
+		    (err ? ' invalid' : ''), tabindex: '0', role: 'group',
+		    'aria-label': t('sg.stage'), 'aria-describedby':
+		    'sg-stage-hint sg-pos' + (err ? ' err-sg-stage' : ''),
+		    on: { pointerdown: function (ev) { stageDown(st, ev); },
+		    pointermove: function (ev) { stageMove(st, ev); },
+		    pointerup: function () { stageUp(st); },
+		    pointercancel: function () { stageUp(st); },
+		    keydown: function (ev) { stageKey(st, ev); } } },
+		    st.canvas, el('div', { id: 'sg-box', class: 'sg-box',
+		    'aria-hidden': 'true', hidden: !st.box },
+		    st.kind === 'image' && st.img ? el('img', { src: st.img.url,
+		    alt: '' }) : el('span', null, st.kind === 'image' ?
+		    t('sg.box.img') : t('sg.box.qr'))));
+		return el('div', { class: 'field' },
+		    el('p', { class: 'label', id: 'sg-stage-label' },
+		    t('sg.place')),
+		    el('p', { class: 'hint', id: 'sg-stage-hint' },
+		    t('sg.place.hint')),
+		    err ? el('p', { class: 'field-error', id: 'err-sg-stage' },
+		    err) : null, stage,
+		    el('p', { id: 'sg-pos', class: 'hint' }, posText(st)));
+	}
+
+	function boxH(st) {
+		return st.kind === 'image' && st.img ? st.width * st.img.h /
+		    st.img.w : st.width;
+	}
+
+	function posText(st) {
+		if (!st.box)
+			return t('sg.pos.none');
+		return t('sg.pos', { x: Math.round(st.box.x), y:
+		    Math.round(st.box.y), w: Math.round(st.width), h:
+		    Math.round(boxH(st)) });
+	}
+
+	/* Keeps the box (PDF points, lower-left origin) on the page. */
+	function clampBox(st) {
+		var b = st.box, h = boxH(st);
+		if (!b)
+			return;
+		b.x = Math.max(0, Math.min(st.pw - st.width, b.x));
+		b.y = Math.max(0, Math.min(st.ph - h, b.y));
+	}
+
+	/* Draws the box where st.box says, in CSS pixels over the canvas. */
+	function placeBox(st) {
+		var n = document.getElementById('sg-box');
+		var pos = document.getElementById('sg-pos');
+		var stage = document.getElementById('sg-stage'), h = boxH(st);
+		if (!n || !stage)
+			return;
+		clampBox(st);
+		n.hidden = !st.box;
+		if (st.box) {
+			n.style.left = st.box.x * st.k + 'px';
+			n.style.top = (st.ph - st.box.y - h) * st.k + 'px';
+			n.style.width = st.width * st.k + 'px';
+			n.style.height = h * st.k + 'px';
+			stage.setAttribute('data-x', st.box.x.toFixed(2));
+			stage.setAttribute('data-y', st.box.y.toFixed(2));
+			stage.setAttribute('data-w', st.width.toFixed(2));
+			stage.setAttribute('data-h', h.toFixed(2));
+		}
+		if (pos)
+			Dom.text(pos, posText(st));
+	}
+
+	/* A pointer position on the page in PDF points (lower-left origin). */
+	function stagePt(st, ev) {
+		var r = st.canvas.getBoundingClientRect();
+		return { x: (ev.clientX - r.left) / st.k,
+		    y: st.ph - (ev.clientY - r.top) / st.k };
+	}
+
+	function stageDown(st, ev) {
+		var p = stagePt(st, ev), b = st.box, h = boxH(st);
+		if (ev.button !== 0)
+			return;
+		ev.preventDefault();
+		ev.currentTarget.focus();
+		if (b && p.x >= b.x && p.x <= b.x + st.width && p.y >= b.y &&
+		    p.y <= b.y + h)
+			st.drag = { dx: p.x - b.x, dy: p.y - b.y };
+		else
+			st.drag = { dx: st.width / 2, dy: h / 2 };
+		st.box = { x: p.x - st.drag.dx, y: p.y - st.drag.dy };
+		if (ev.currentTarget.setPointerCapture)
+			ev.currentTarget.setPointerCapture(ev.pointerId);
+		placeBox(st);
+	}
+
+	function stageMove(st, ev) {
+		var p;
+		if (!st.drag)
+			return;
+		p = stagePt(st, ev);
+		st.box = { x: p.x - st.drag.dx, y: p.y - st.drag.dy };
+		placeBox(st);
+	}
+
+	function stageUp(st) {
+		if (!st.drag)
+			return;
+		st.drag = null;
+		announce(posText(st));
+	}
+
+	/* Arrow keys move the box (10 points, 1 with Shift); Enter puts it
+	 * in the middle of the page when there is none yet. */
+	function stageKey(st, ev) {
+		var d = ev.shiftKey ? 1 : 10, mv = { ArrowLeft: [-d, 0],
+		    ArrowRight: [d, 0], ArrowUp: [0, d], ArrowDown: [0, -d] }[
+		    ev.key];
+		if (!mv && ev.key !== 'Enter' && ev.key !== ' ')
+			return;
+		ev.preventDefault();
+		if (!st.box)
+			st.box = { x: (st.pw - st.width) / 2, y: (st.ph -
+			    boxH(st)) / 2 };
+		else if (mv) {
+			st.box.x += mv[0];
+			st.box.y += mv[1];
+		}
+		placeBox(st);
+	}
+
+	function setKind(st, k) {
+		st.kind = k;
+		update(k === 'qr' ? 'sg-kind-qr' : 'sg-kind-img');
+	}
+
+	function pickPdf(st, f) {
+		st.errs = {};
+		st.summaryErrs = {};
+		st.general = null;
+		st.canvas = null;
+		st.box = null;
+		st.pdf = null;
+		st.pages = 0;
+		if (!f) {
+			st.fileName = null;
+			update('sg-file');
+			return;
+		}
+		st.fileName = f.name;
+		if (f.size > SIGN_PDF_MAX || !/\.pdf$/i.test(f.name) &&
+		    f.type !== 'application/pdf') {
+			st.errs['sg-file'] = f.size > SIGN_PDF_MAX ?
+			    t('sg.v.big') : t('sg.v.pdf');
+			update('sg-file');
+			return;
+		}
+		st.rendering = true;
+		update('sg-file');
+		f.arrayBuffer().then(function (buf) {
+			st.pdf = new Uint8Array(buf);
+			return loadPdfjs();
+		}).then(function (lib) {
+			/* A copy: pdf.js takes over the buffer it is given. */
+			return lib.getDocument({ data: st.pdf.slice(),
+			    isEvalSupported: false, verbosity: 0 }).promise;
+		}).then(function (doc) {
+			st.pages = doc.numPages;
+			return doc.getPage(1);
+		}).then(function (pg) {
+			var main = document.getElementById('main');
+			var one = pg.getViewport({ scale: 1 });
+			var css = Math.min(560, Math.max(240, main.clientWidth - 40));
+			var dpr = window.devicePixelRatio || 1;
+			var c = el('canvas', { id: 'sg-canvas', role: 'img',
+			    'aria-label': t('sg.canvas', { name: st.fileName }) });
+			var vp;
+
+			/* Points of the page as displayed (CropBox, /Rotate). */
+			st.pw = one.width;
+			st.ph = one.height;
+			st.k = css / st.pw;
+			vp = pg.getViewport({ scale: st.k * dpr });
+			c.width = Math.floor(vp.width);
+			c.height = Math.floor(vp.height);
+			c.style.width = css + 'px';
+			c.style.height = st.ph * st.k + 'px';
+			return pg.render({ canvasContext: c.getContext('2d'),
+			    viewport: vp }).promise.then(function () {
+				st.canvas = c;
+			});
+		}).then(function () {
+			st.rendering = false;
+			update('sg-stage');
+			announce(t('sg.rendered'));
+		}, function () {
+			st.rendering = false;
+			st.pdf = null;
+			st.errs = { 'sg-file': t('sg.v.render') };
+			update('sg-file');
+		});
+	}
+
+	function pickImage(st, f) {
+		var url, img;
+		st.errs = st.errs || {};
+		delete st.errs['sg-image'];
+		if (!f)
+			return;
+		if (!/^image\/(png|jpeg)$/.test(f.type) || f.size > SIGN_IMG_MAX) {
+			st.img = null;
+			st.errs['sg-image'] = t('sg.v.image');
+			update('sg-image');
+			return;
+		}
+		url = URL.createObjectURL(f);
+		img = new Image();
+		img.onload = function () {
+			fileB64(f).then(function (b) {
+				if (st.img)
+					URL.revokeObjectURL(st.img.url);
+				st.img = { name: f.name, url: url, b64: b,
+				    w: img.naturalWidth, h: img.naturalHeight };
+				update('sg-image');
+			});
+		};
+		img.onerror = function () {
+			URL.revokeObjectURL(url);
+			st.img = null;
+			st.errs['sg-image'] = t('sg.v.image');
+			update('sg-image');
+		};
+		img.src = url;
+	}
+
+	function b64ToBlob(s, type) {
+		var bin = atob(s), a = new Uint8Array(bin.length), i;
+		for (i = 0; i < bin.length; i++)
+			a[i] = bin.charCodeAt(i);
+		return new Blob([a], { type: type });
+	}
+
+	function submitSign(st) {
+		var who = val('sg-who'), pass = document.getElementById('sg-pass');
+		var e = {}, body = whoBody(who), vis;
+
+		st.general = null;
+		if (!st.pdf)
+			e['sg-file'] = t('sg.v.nofile');
+		else if (!st.box)
+			e['sg-stage'] = t('sg.v.place');
+		if (st.kind === 'image' && !st.img)
+			e['sg-image'] = t('sg.v.noimage');
+		if (!(st.width >= 40 && st.width <= 300))
+			e['sg-width'] = t('sg.v.width');
+		if (!/^\d{16}$/.test(who) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(who))
+			e['sg-who'] = t('hd.v.who');
+		if (!pass.value)
+			e['sg-pass'] = t('v.required', { f: t('pp.pass1') });
+		st.errs = e;
+		st.summaryErrs = e;
+		if (Object.keys(e).length) {
+			redraw(true);
+			focusSummary(e);
+			return;
+		}
+		body.passphrase = pass.value;
+		vis = { page: 1, x: Math.round(st.box.x * 100) / 100,
+		    y: Math.round(st.box.y * 100) / 100, width: st.width,
+		    height: Math.round(boxH(st) * 100) / 100 };
+		if (st.kind === 'image')
+			vis.image = st.img.b64;
+		body.visible = vis;
+		st.busy = true;
+		update('sg-submit');
+		fileB64(new Blob([st.pdf])).then(function (b) {
+			body.file = b;
+			return api('POST', '/api/v1/holder/sign', body);
+		}).then(function (r) {
+			var p = document.getElementById('sg-pass');
+			body = null;
+			st.busy = false;
+			/* The passphrase never stays on the page. */
+			if (p)
+				p.value = '';
+			if (r.status === 201 && r.data && r.data.file) {
+				st.done = r.data;
+				st.url = URL.createObjectURL(b64ToBlob(r.data.file,
+				    'application/pdf'));
+				st.done.file = null;
+				st.focus = true;
+				redraw(false);
+				return;
+			}
+			st.general = errText(r);
+			st.summaryErrs = {};
+			redraw(true);
+			focusSummary({});
+		});
+	}
+
+	function signedName(n) {
+		return String(n || 'dokumen').replace(/\.pdf$/i, '') + '-ttd.pdf';
+	}
+
+	function signDone(st) {
+		var d = st.done, v = localPath(d.verify_url);
+		return [el('h1', null, t('sg.done.title')),
+		    notice('ok', null, el('p', null, t('sg.done.body', {
+		    name: st.fileName }))),
+		    el('p', { class: 'actions' }, el('a', { class: 'button',
+		    id: 'sg-download', href: st.url, download:
+		    signedName(st.fileName) }, t('sg.download')),
+		    v ? el('a', { class: 'button secondary-link', id: 'sg-verify',
+		    href: v }, t('sg.verify')) : null),
+		    dl([[t('sg.id'), el('code', { class: 'wrap' }, d.id)],
+		    [t('sg.sha'), el('code', { class: 'wrap' }, d.sha256)],
+		    [t('ver.level'), d.level],
+		    [t('sg.when'), fmtTime(d.signed_at)]]),
+		    el('p', null, el('button', { type: 'button', class:
+		    'secondary', id: 'sg-again', on: { click: function () {
+			URL.revokeObjectURL(st.url);
+			S.st = { args: [], focus: true };
+			pageSign.load(S.st);
+		    } } }, t('sg.again')))];
 	}
 
 	/* ---- complaints (S4) ---- */
@@ -2256,7 +2689,10 @@
 			Promise.all([api('GET', '/api/v1/agencies'),
 			    api('GET', '/api/v1/holidays?year=' + st.year),
 			    api('GET', '/api/v1/reports/sla?from=' + st.from +
+			    '&to=' + st.to),
+			    api('GET', '/api/v1/reports/stats?from=' + st.from +
 			    '&to=' + st.to)]).then(function (rs) {
+				st.stats = rs[3].ok ? rs[3].data : null;
 				st.loaded = true;
 				if (rs[0].status === 401) {
 					S.me = null;
@@ -2278,7 +2714,9 @@
 			    st.msg ? notice(st.msgOk ? 'ok' : 'error', null,
 			    el('p', { id: 'op-msg', tabindex: '-1' }, st.msg)) :
 			    null,
-			    slaSection(st), agencySection(st), holidaySection(st)];
+			    slaSection(st), chartSection(st), agencySection(st),
+			    holidaySection(st),
+			    auditSection(st)];
 		}
 	});
 
@@ -2334,6 +2772,83 @@
 			    el('td', null, pct(g.share_within_one_working_day ||
 			    0)), el('td', null, String(g.median_working_hours)));
 		    })))) : null);
+	}
+
+	/* Sums rows {key, group, count} by key, in key order. */
+	function sumBy(rows) {
+		var m = {};
+		(rows || []).forEach(function (x) {
+			m[x.key] = (m[x.key] || 0) + Number(x.count || 0);
+		});
+		return Object.keys(m).sort().map(function (k) {
+			return { label: k, value: m[k] };
+		});
+	}
+
+	/*
+	 * A horizontal bar chart in SVG, built with Dom.svg; the figure's
+	 * caption names it and the image's label reads out every bar.
+	 */
+	function barChart(id, title, items, max, fmt) {
+		var svg = Dom.svg, rowH = 28, lw = 150, bw = 270, w = 520;
+		var h = Math.max(1, items.length) * rowH + 8;
+		fmt = fmt || String;
+		max = max || Math.max.apply(null, items.map(function (x) {
+			return x.value;
+		}).concat([1]));
+		return el('figure', { class: 'chart', id: id },
+		    el('figcaption', null, title),
+		    items.length ? svg('svg', { viewBox: '0 0 ' + w + ' ' + h,
+		    width: '100%', role: 'img', focusable: 'false',
+		    'aria-label': title + ': ' + items.map(function (x) {
+			return x.label + ' ' + fmt(x.value);
+		    }).join('; ') }, items.map(function (x, i) {
+			var y = 4 + i * rowH, len = Math.round(bw * x.value / max);
+			return svg('g', { 'aria-hidden': 'true' },
+			    svg('text', { x: lw - 8, y: y + rowH / 2,
+			    'text-anchor': 'end', 'dominant-baseline': 'middle',
+			    'font-size': '14', fill: '#1b1f24' }, x.label),
+			    svg('rect', { x: lw, y: y + 4, height: rowH - 8,
+			    width: Math.max(len, 1), fill: '#0b5394' }),
+			    svg('text', { x: lw + Math.max(len, 1) + 6,
+			    y: y + rowH / 2, 'dominant-baseline': 'middle',
+			    'font-size': '14', fill: '#1b1f24' }, fmt(x.value)));
+		    })) : el('p', { class: 'hint' }, t('op.chart.none')));
+	}
+
+	function chartSection(st) {
+		var s = st.stats, r = st.sla, share = [];
+		if (!s && !r)
+			return null;
+		if (r) {
+			share.push({ label: t('op.sla.all'), value:
+			    (r.overall || {}).share_within_one_working_day || 0 });
+			(r.agencies || []).forEach(function (g) {
+				share.push({ label: g.agency || g.code || '?',
+				    value: g.share_within_one_working_day || 0 });
+			});
+		}
+		return el('section', { 'aria-labelledby': 'chart-h' },
+		    el('h2', { id: 'chart-h' }, t('op.charts')),
+		    s ? barChart('chart-days', t('op.chart.days'),
+		    sumBy(s.applications_per_day)) : null,
+		    r ? barChart('chart-share', t('op.chart.share'), share, 1,
+		    pct) : null,
+		    s ? barChart('chart-status', t('op.chart.status'),
+		    sumBy(s.certificates_by_status).map(function (x) {
+			var k = 'cst.' + x.label, v = t(k);
+			return { label: v === k ? x.label : v, value: x.value };
+		    })) : null,
+		    s ? barChart('chart-agency', t('op.chart.agency'),
+		    (function () {
+			var m = {};
+			(s.certificates_by_status || []).forEach(function (x) {
+				m[x.group] = (m[x.group] || 0) + Number(x.count);
+			});
+			return Object.keys(m).sort().map(function (k) {
+				return { label: k, value: m[k] };
+			});
+		    })()) : null);
 	}
 
 	function agencySection(st) {
@@ -2410,6 +2925,81 @@
 		    t('op.hol.save'))) : null);
 	}
 
+	/* The audit log: filters, the rows, the chain check on request. */
+	function loadAudit(st) {
+		var a = st.audit, q = [];
+		['action', 'actor', 'q'].forEach(function (k) {
+			if (a.f[k])
+				q.push(k + '=' + encodeURIComponent(a.f[k]));
+		});
+		if (a.f.verify)
+			q.push('verify=1');
+		q.push('limit=100');
+		a.busy = true;
+		update('audit-submit');
+		api('GET', '/api/v1/audit?' + q.join('&')).then(function (r) {
+			a.busy = false;
+			a.rows = r.ok ? r.data.rows || [] : null;
+			a.chain = r.ok ? r.data.chain || null : null;
+			a.err = r.ok ? null : errText(r);
+			update('audit-result');
+		});
+	}
+
+	function auditSection(st) {
+		var a = st.audit || (st.audit = { f: {} });
+		var c = a.chain;
+		return el('section', { 'aria-labelledby': 'audit-h' },
+		    el('h2', { id: 'audit-h' }, t('op.audit')),
+		    el('form', { id: 'audit-form', class: 'inline-form',
+		    novalidate: true, on: { submit: function (ev) {
+			ev.preventDefault();
+			a.f = { action: val('audit-action'), actor:
+			    val('audit-actor'), q: val('audit-q'),
+			    verify: checked('audit-verify') };
+			loadAudit(st);
+		    } } },
+		    field('audit-action', t('op.audit.action'),
+		    input('audit-action', { maxlength: '60', autocomplete:
+		    'off', value: a.f.action || '' }), t('op.audit.action.hint')),
+		    field('audit-actor', t('op.audit.actor'),
+		    input('audit-actor', { maxlength: '120', autocomplete:
+		    'off', value: a.f.actor || '' })),
+		    field('audit-q', t('op.audit.q'), input('audit-q', {
+		    maxlength: '200', autocomplete: 'off', value: a.f.q || '' })),
+		    el('div', { class: 'check' }, input('audit-verify', {
+		    type: 'checkbox', checked: !!a.f.verify }), ' ',
+		    el('label', { for: 'audit-verify' }, t('op.audit.verify'))),
+		    el('p', { class: 'actions' }, el('button', { type: 'submit',
+		    id: 'audit-submit', disabled: a.busy }, t('op.audit.show')))),
+		    el('div', { id: 'audit-result', tabindex: '-1' },
+		    a.err ? notice('error', null, el('p', null, a.err)) : null,
+		    c ? notice(c.intact ? 'ok' : 'error', c.intact ?
+		    t('op.audit.intact') : t('op.audit.broken'), el('p', {
+		    id: 'audit-chain' }, c.intact ? t('op.audit.intact.body',
+		    { n: c.rows }) : t('op.audit.broken.body', { n: c.rows,
+		    row: c.first_bad_row, detail: c.detail || '' }))) : null,
+		    a.rows ? el('div', { class: 'table-wrap', role: 'region',
+		    'aria-label': t('op.audit.caption', { n: a.rows.length }),
+		    tabindex: '0' },
+		    el('table', { id: 'audit' }, el('caption', null,
+		    t('op.audit.caption', { n: a.rows.length })),
+		    el('thead', null, el('tr', null, ['op.audit.ts',
+		    'op.audit.actor', 'op.audit.action', 'op.audit.object',
+		    'op.audit.detail'].map(function (k) {
+			return el('th', { scope: 'col' }, t(k));
+		    }))),
+		    el('tbody', null, a.rows.map(function (x) {
+			return el('tr', null, el('td', null, fmtIso(x.ts)),
+			    el('td', null, x.actor), el('td', null,
+			    el('code', null, x.action)), el('td', null,
+			    el('code', { class: 'wrap' }, x.object)),
+			    el('td', null, el('code', { class: 'wrap' },
+			    typeof x.detail === 'string' ? x.detail :
+			    JSON.stringify(x.detail))));
+		    })))) : null));
+	}
+
 	function holidayAct(st, method, date, body) {
 		api(method, '/api/v1/holidays/' + encodeURIComponent(date), body)
 		    .then(function (r) {
@@ -2466,6 +3056,7 @@
 		    pageHolderRequest],
 		[/^\/verifikasi\/?$/, pageVerify],
 		[/^\/sertifikat\/?$/, pageHolder],
+		[/^\/tanda-tangan\/?$/, pageSign],
 		[/^\/operator\/?$/, pageOperator],
 		[/^\/pengaduan\/?$/, pageComplaint],
 		[new RegExp('^/pengaduan/status/' + ID_RE + '$'),

@@ -90,5 +90,32 @@
 		return node;
 	}
 
-	window.Dom = { el: el, fill: fill, text: text, safeUrl: safeUrl };
+	/* SVG for the charts: the same rules, its own tags and attributes. */
+	var SVG_TAGS = /^(svg|g|rect|text|title|line)$/;
+	var SVG_ATTRS = /^(id|class|role|viewBox|x|y|x1|x2|y1|y2|width|height|fill|stroke|stroke-width|text-anchor|dominant-baseline|font-size|font-weight|focusable|preserveAspectRatio|aria-[a-z]+)$/;
+
+	function svg(tag, attrs) {
+		var n, k, v, i;
+
+		if (!SVG_TAGS.test(tag))
+			throw new Error('svg element not allowed: ' + tag);
+		n = document.createElementNS('http://www.w3.org/2000/svg', tag);
+		attrs = attrs || {};
+		for (k in attrs) {
+			if (!Object.prototype.hasOwnProperty.call(attrs, k))
+				continue;
+			v = attrs[k];
+			if (v === null || v === undefined || v === false)
+				continue;
+			if (!SVG_ATTRS.test(k))
+				throw new Error('svg attribute not allowed: ' + k);
+			n.setAttribute(k, String(v));
+		}
+		for (i = 2; i < arguments.length; i++)
+			append(n, arguments[i]);
+		return n;
+	}
+
+	window.Dom = { el: el, svg: svg, fill: fill, text: text,
+	    safeUrl: safeUrl };
 })();
