@@ -154,16 +154,10 @@ check_dims(unsigned long w, unsigned long h, const struct limits *l,
 
 /* ---- JPEG: errors ---- */
 
-struct jpeg_err {
-	struct jpeg_error_mgr	 mgr;
-	jmp_buf			 jb;
-	char			 msg[JMSG_LENGTH_MAX];
-};
-
 static void
 jerr_exit(j_common_ptr c)
 {
-	struct jpeg_err *je = (struct jpeg_err *)c->err;
+	struct image_jpeg_err *je = (struct image_jpeg_err *)c->err;
 
 	(*c->err->format_message)(c, je->msg);
 	longjmp(je->jb, 1);
@@ -183,8 +177,8 @@ jerr_output(j_common_ptr c)
 	(void)c;	/* never print on stderr */
 }
 
-static void
-jerr_setup(struct jpeg_err *je)
+void
+image_jpeg_err_setup(struct image_jpeg_err *je)
 {
 	memset(je, 0, sizeof(*je));
 	jpeg_std_error(&je->mgr);
@@ -196,7 +190,7 @@ jerr_setup(struct jpeg_err *je)
 static void
 jpeg_scan_limit(j_common_ptr c)
 {
-	struct jpeg_err *je = (struct jpeg_err *)c->err;
+	struct image_jpeg_err *je = (struct image_jpeg_err *)c->err;
 
 	if (c->is_decompressor &&
 	    ((j_decompress_ptr)c)->input_scan_number > JPEG_MAX_SCANS) {
@@ -214,7 +208,7 @@ decode_jpeg(const unsigned char *in, size_t len, const struct limits *l,
 {
 	struct jpeg_decompress_struct c;
 	struct jpeg_progress_mgr pm;
-	struct jpeg_err je;
+	struct image_jpeg_err je;
 	unsigned char *volatile row = NULL;
 	volatile int ret = -1;
 	JSAMPROW rp;
@@ -222,7 +216,7 @@ decode_jpeg(const unsigned char *in, size_t len, const struct limits *l,
 
 	memset(&c, 0, sizeof(c));
 	memset(&pm, 0, sizeof(pm));
-	jerr_setup(&je);
+	image_jpeg_err_setup(&je);
 	c.err = &je.mgr;
 	if (setjmp(je.jb)) {
 		err_set(e, ERR_BAD_REQUEST, "corrupt or unsupported JPEG: %s",
@@ -490,7 +484,7 @@ dst_term(j_compress_ptr c)
 
 struct enc {
 	struct jpeg_compress_struct	 c;
-	struct jpeg_err			 je;
+	struct image_jpeg_err			 je;
 	struct jpeg_dst			 dst;
 	int				 created;
 	size_t				 start_len;	/* out->len before */
@@ -572,7 +566,7 @@ image_selfie_normalise(const unsigned char *in, size_t len, size_t max_bytes,
 		return err_set(e, ERR_BAD_REQUEST, "not a JPEG or PNG image");
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return err_set(e, ERR_INTERNAL, "out of memory");
-	jerr_setup(&x->je);
+	image_jpeg_err_setup(&x->je);
 	x->c.err = &x->je.mgr;
 	x->dst.out = jpeg_out;
 	x->start_len = jpeg_out->len;

@@ -6,13 +6,28 @@
 #ifndef SERTEL_IMAGE_H
 #define SERTEL_IMAGE_H
 
+#include <setjmp.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include <jpeglib.h>
 
 #include "util.h"
 
 /* Selfie dimensions: each side within [MIN_SIDE, MAX_SIDE] pixels and the
  * longer side at least MIN_LONG (480x640 portrait or 640x480 landscape up
  * to 4096x4096). */
+/* libjpeg's errors as a longjmp to jb, with the message in msg; its
+ * warnings (corrupt data it would paper over) count as errors, and
+ * nothing is printed. */
+struct image_jpeg_err {
+	struct jpeg_error_mgr	 mgr;
+	jmp_buf			 jb;
+	char			 msg[JMSG_LENGTH_MAX];
+};
+
+void	image_jpeg_err_setup(struct image_jpeg_err *);
+
 #define IMAGE_SELFIE_MIN_SIDE	480
 #define IMAGE_SELFIE_MIN_LONG	640
 #define IMAGE_SELFIE_MAX_SIDE	4096

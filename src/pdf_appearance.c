@@ -40,6 +40,7 @@
 #include <qrencode.h>
 #include <zlib.h>
 
+#include "image.h"
 #include "pdf_appearance.h"
 
 /* Font size bounds of the text. */
@@ -200,35 +201,6 @@ img_cleanup(struct pdf_image *im)
 	buf_cleanup(&im->alpha);
 }
 
-struct jerr {
-	struct jpeg_error_mgr	 mgr;
-	jmp_buf			 jb;
-	char			 msg[JMSG_LENGTH_MAX];
-};
-
-static void
-jerr_exit(j_common_ptr c)
-{
-	struct jerr *je = (struct jerr *)c->err;
-
-	(*c->err->format_message)(c, je->msg);
-	longjmp(je->jb, 1);
-}
-
-static void
-jerr_emit(j_common_ptr c, int level)
-{
-	/* A warning is corrupt data libjpeg would paper over. */
-	if (level < 0)
-		jerr_exit(c);
-}
-
-static void
-jerr_output(j_common_ptr c)
-{
-	(void)c;	/* never print on stderr */
-}
-
 /* Decodes the whole JPEG (so that a broken one is refused here, not in
  * the reader) and notes its size and colour space. */
 static int
@@ -236,17 +208,15 @@ jpeg_probe(const unsigned char *p, size_t n, struct pdf_image *im,
     struct err *e)
 {
 	struct jpeg_decompress_struct c;
-	struct jerr je;
+	struct image_jpeg_err je;
 	JSAMPLE *volatile row = NULL;
 	volatile int ret = -1;
 	JSAMPROW rp;
 
 	memset(&c, 0, sizeof(c));
 	memset(&je, 0, sizeof(je));
-	c.err = jpeg_std_error(&je.mgr);
-	je.mgr.error_exit = jerr_exit;
-	je.mgr.emit_message = jerr_emit;
-	je.mgr.output_message = jerr_output;
+	image_jpeg_err_setup(&je);
+	c.err = &je.mgr;
 	if (setjmp(je.jb)) {
 		err_set(e, ERR_PDF_BAD_IMAGE, "corrupt JPEG: %s", je.msg);
 		goto out;
